@@ -1,1 +1,22 @@
-export const placeholder = 1;
+export type { ChecklistItemId } from "./checklist-items.js";
+export { checklistItemIds, checklistItemOwners } from "./checklist-items.js";
+export type { BuiltInCloudName, CloudDefinition, DefineCloudOptions } from "./cloud.js";
+export { clouds, defineCloud, resolveCloud } from "./cloud.js";
+export type {
+  ConfigurationIssue,
+  CrossTenantErrorCode,
+  CrossTenantErrorOptions,
+  EndpointValidationCode,
+  ResourceAccessCode,
+  TokenAcquisitionCode,
+} from "./errors.js";
+export {
+  ConfigurationError,
+  ContentFilterError,
+  CrossTenantError,
+  EndpointValidationError,
+  OperationCancelledError,
+  RateLimitError,
+  ResourceAccessError,
+  TokenAcquisitionError,
+} from "./errors.js";
