@@ -2,6 +2,8 @@ export type { ChecklistItemId } from "./checklist-items.js";
 export { checklistItemIds, checklistItemOwners } from "./checklist-items.js";
 export type { BuiltInCloudName, CloudDefinition, DefineCloudOptions } from "./cloud.js";
 export { clouds, defineCloud, resolveCloud } from "./cloud.js";
+export type { CloudFetchOptions } from "./cloud-fetch.js";
+export { createCloudFetch } from "./cloud-fetch.js";
 export type {
   ConfigurationIssue,
   CrossTenantErrorCode,

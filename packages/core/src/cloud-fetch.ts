@@ -1,0 +1,59 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { Agent, fetch as undiciFetch } from "undici";
+import type { CloudDefinition } from "./cloud.js";
+
+/** Options of {@link createCloudFetch}. */
+export interface CloudFetchOptions {
+  /**
+   * Local address to send from. Only meaningful on loopback (a test calling the mock from
+   * 127.0.0.2 to be seen as another egress IP).
+   */
+  readonly localAddress?: string;
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+const isLocalhostName = (hostname: string) =>
+  hostname === "localhost" || hostname.endsWith(".localhost");
+
+/**
+ * Returns the `fetch` to use for a cloud's hosts. For the built-in clouds it is the global
+ * `fetch`, trusting the public roots. For a defined cloud with a private CA (the mock), it trusts
+ * that CA only, and, when the cloud allows loopback, resolves `*.localhost` names to 127.0.0.1 as
+ * RFC 6761 asks, so per-resource host names work without DNS. Certificate verification stays on.
+ *
+ * @example
+ * ```ts
+ * import { clouds, createCloudFetch } from "@crosstenant/core";
+ * const fetchForCloud = createCloudFetch(clouds.public); // globalThis.fetch
+ * ```
+ */
+export function createCloudFetch(
+  cloud: CloudDefinition,
+  options: CloudFetchOptions = {},
+): typeof globalThis.fetch {
+  if (!cloud.caPem && !cloud.allowLoopback && !options.localAddress) return globalThis.fetch;
+
+  const lookup = (hostname: string, lookupOptions: { all?: boolean }, callback: LookupCallback) => {
+    if (cloud.allowLoopback && isLocalhostName(hostname)) {
+      if (lookupOptions.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
+      else callback(null, "127.0.0.1", 4);
+      return;
+    }
+    dnsLookup(hostname, lookupOptions as never, callback as never);
+  };
+  const dispatcher = new Agent({
+    connect: {
+      ...(cloud.caPem ? { ca: cloud.caPem } : {}),
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      lookup: lookup as never,
+    },
+  });
+  const cloudFetch = (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as never, { ...(init as object), dispatcher } as never);
+  return cloudFetch as unknown as typeof globalThis.fetch;
+}
