@@ -22,3 +22,5 @@ export {
   ResourceAccessError,
   TokenAcquisitionError,
 } from "./errors.js";
+export type { BuiltInRole } from "./roles.js";
+export { broaderRoles, openAIUserRole } from "./roles.js";
