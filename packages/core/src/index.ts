@@ -4,6 +4,8 @@ export type { BuiltInCloudName, CloudDefinition, DefineCloudOptions } from "./cl
 export { clouds, defineCloud, resolveCloud } from "./cloud.js";
 export type { CloudFetchOptions } from "./cloud-fetch.js";
 export { createCloudFetch } from "./cloud-fetch.js";
+export type { EndpointSurface, ParsedEndpoint, ParseEndpointOptions } from "./endpoint.js";
+export { parseEndpoint } from "./endpoint.js";
 export type {
   ConfigurationIssue,
   CrossTenantErrorCode,
