@@ -1,0 +1,119 @@
+import { readFile } from "node:fs/promises";
+import { isTokenCredential, type TokenCredential } from "@azure/core-auth";
+import {
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  type ClientCertificateCredentialOptions,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+} from "@azure/identity";
+import { type CloudDefinition, clouds } from "./cloud.js";
+import type { PlatformCredentialOptions } from "./platform-app-options.js";
+import type { TenantTokenRequester } from "./token-source.js";
+
+/** What {@link createTenantTokenRequester} needs to know of the platform app. */
+export interface TenantTokenRequesterOptions {
+  readonly clientId: string;
+  readonly cloud: CloudDefinition;
+  readonly credential: PlatformCredentialOptions | TokenCredential;
+}
+
+const builtInClouds: readonly CloudDefinition[] = Object.values(clouds);
+
+/**
+ * Options every @azure/identity credential gets. The authority host comes from the cloud and is
+ * passed explicitly, so `AZURE_AUTHORITY_HOST` cannot send a customer's token request elsewhere.
+ * A defined cloud (the mock) has no instance discovery endpoint and brings its own CA, which
+ * replaces the public roots for this client only; verification stays on.
+ */
+export function identityClientOptions(cloud: CloudDefinition) {
+  const builtIn = builtInClouds.includes(cloud);
+  return {
+    authorityHost: cloud.authorityHost,
+    ...(builtIn ? {} : { disableInstanceDiscovery: true }),
+    ...(cloud.caPem ? { tlsOptions: { ca: cloud.caPem } } : {}),
+  };
+}
+
+/**
+ * Builds the function the token source calls to get one token from one customer tenant.
+ *
+ * For the credential kinds, every request gets a credential of its own, built for the customer
+ * tenant and then dropped. Measured in bench/token-source.bench.ts against @azure/identity used
+ * the obvious ways: one shared credential scans MSAL's whole token cache on every request (the
+ * cost of one refresh grows with the number of tenants held), and a credential kept per tenant
+ * costs ~20 kB of heap each. A credential per request keeps MSAL's cache empty, so the cost of a
+ * refresh does not depend on the tenants held, the heap per tenant is only our cache entry, every
+ * request really reaches the tenant (MSAL cannot answer a refresh or an invalidated token from its
+ * own cache), and the authority is the customer tenant from the constructor on, so
+ * `AZURE_IDENTITY_DISABLE_MULTITENANTAUTH` has nothing to redirect.
+ *
+ * A custom `TokenCredential` is called as `getToken(scope, { tenantId, abortSignal })`.
+ */
+export function createTenantTokenRequester(
+  options: TenantTokenRequesterOptions,
+): TenantTokenRequester {
+  const { credential, clientId, cloud } = options;
+  if (isTokenCredential(credential)) {
+    return (tenantId, scope, abortSignal) => credential.getToken(scope, { tenantId, abortSignal });
+  }
+
+  const build = credentialFactory(credential, clientId, cloud);
+  return (tenantId, scope, abortSignal) => build(tenantId).getToken(scope, { abortSignal });
+}
+
+function credentialFactory(
+  credential: PlatformCredentialOptions,
+  clientId: string,
+  cloud: CloudDefinition,
+): (tenantId: string) => TokenCredential {
+  const common = identityClientOptions(cloud);
+
+  switch (credential.kind) {
+    case "secret":
+      return (tenantId) =>
+        new ClientSecretCredential(tenantId, clientId, credential.clientSecret, common);
+
+    case "certificate": {
+      const certificateOptions: ClientCertificateCredentialOptions = {
+        ...common,
+        sendCertificateChain: credential.sendCertificateChain ?? false,
+      };
+      const { certificatePem, certificatePath } = credential;
+      if (certificatePem) {
+        return (tenantId) =>
+          new ClientCertificateCredential(
+            tenantId,
+            clientId,
+            { certificate: certificatePem },
+            certificateOptions,
+          );
+      }
+      return (tenantId) =>
+        new ClientCertificateCredential(
+          tenantId,
+          clientId,
+          { certificatePath: certificatePath as string },
+          certificateOptions,
+        );
+    }
+
+    case "managedIdentity": {
+      // One managed identity credential for the process: its only token (the federated
+      // assertion, for the platform's home tenant) is cached and renewed by @azure/identity.
+      const managedIdentity = new ManagedIdentityCredential({ clientId: credential.clientId });
+      const assertionScope = `${cloud.federatedTokenAudience}/.default`;
+      const getAssertion = async () => {
+        const assertion = await managedIdentity.getToken(assertionScope);
+        return assertion.token;
+      };
+      return (tenantId) => new ClientAssertionCredential(tenantId, clientId, getAssertion, common);
+    }
+
+    case "workloadIdentity": {
+      // Kubernetes rotates the projected token file; reading it on use picks up the new token.
+      const getAssertion = async () => (await readFile(credential.tokenFilePath, "utf8")).trim();
+      return (tenantId) => new ClientAssertionCredential(tenantId, clientId, getAssertion, common);
+    }
+  }
+}
