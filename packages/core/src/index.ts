@@ -5,6 +5,25 @@ export {
   DEFAULT_API_VERSION,
   tenantBindingSchema,
 } from "./binding.js";
+export type { BuildChecklistOptions, ChecklistAppInfo } from "./checklist/build.js";
+export { buildChecklist } from "./checklist/build.js";
+export { MAX_EGRESS_IP_RULES, normalizeEgressIps } from "./checklist/egress-ips.js";
+export type { VerifierApp } from "./checklist/probes.js";
+export type { RenderChecklistOptions } from "./checklist/render.js";
+export { renderChecklist } from "./checklist/render.js";
+export type {
+  Checklist,
+  ChecklistFact,
+  ChecklistFormat,
+  ChecklistHow,
+  ChecklistReport,
+  ChecklistStep,
+  ChecklistTarget,
+  ReportSummary,
+  StepReport,
+  StepStatus,
+} from "./checklist/types.js";
+export { CHECKLIST_SCHEMA_VERSION, checklistFormats } from "./checklist/types.js";
 export type { ChecklistItemId } from "./checklist-items.js";
 export { checklistItemIds, checklistItemOwners } from "./checklist-items.js";
 export type { BuiltInCloudName, CloudDefinition, DefineCloudOptions } from "./cloud.js";
