@@ -36,6 +36,8 @@ export type {
   ParseConsentRedirectOptions,
 } from "./consent.js";
 export { adminConsentUrl, parseConsentRedirect } from "./consent.js";
+export type { DiagnoseContext } from "./diagnose.js";
+export { diagnose, diagnoseResponse } from "./diagnose.js";
 export type { EndpointSurface, ParsedEndpoint, ParseEndpointOptions } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export type {
