@@ -1,0 +1,70 @@
+/** What a chat hook sees of one chat completions request that passed every check. */
+export interface ChatHookRequest {
+  /** The parsed JSON body as the client sent it. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Whether the client asked for a stream. */
+  readonly stream: boolean;
+}
+
+/** Who sent the request and where it went. */
+export interface ChatHookContext {
+  readonly resource: string;
+  readonly deployment: string;
+  /** Tenant of the caller's token (undefined when an API key was used). */
+  readonly tenantId: string | undefined;
+  /** Object id of the caller's service principal (undefined when an API key was used). */
+  readonly principalId: string | undefined;
+}
+
+/**
+ * A hook's answer: assistant text to put in the reply (JSON or streamed), or a whole HTTP answer
+ * (status, JSON body, headers) sent instead of a reply.
+ */
+export type ChatHookReply =
+  | { readonly content: string }
+  | {
+      readonly status: number;
+      readonly body: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+    };
+
+/** A per-test chat hook; returning `undefined` lets the next hook, then the reply engine, answer. */
+export type ChatHook = (
+  request: ChatHookRequest,
+  context: ChatHookContext,
+) => ChatHookReply | undefined;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+
+interface CompletionLike {
+  choices: { message: { content: string | null } }[];
+}
+
+/** Puts a hook's text in a non-streamed reply (first choice). */
+export function withContent<T>(completion: T, content: string): T {
+  const copy = structuredClone(completion) as Mutable<T> & CompletionLike;
+  const first = copy.choices[0];
+  if (first) first.message.content = content;
+  return copy as T;
+}
+
+interface ChunkLike {
+  choices: { delta: { content?: string | null } }[];
+}
+
+/**
+ * Puts a hook's text in a streamed reply: the first chunk that carries text carries all of it,
+ * later text deltas are emptied, so every other chunk (role, finish, usage) stays as made.
+ */
+export function withStreamedContent<T>(chunks: readonly T[], content: string): T[] {
+  let placed = false;
+  return chunks.map((chunk) => {
+    const copy = structuredClone(chunk) as Mutable<T> & ChunkLike;
+    for (const choice of copy.choices) {
+      if (typeof choice.delta.content !== "string") continue;
+      choice.delta.content = placed ? "" : content;
+      placed = true;
+    }
+    return copy as T;
+  });
+}
