@@ -1,1 +1,18 @@
-export const placeholder = 1;
+export type {
+  ChatModelOptions,
+  TenantChatOptions,
+  TenantChatPassThroughOptions,
+} from "./chat-model.js";
+export { createChatModel, TenantChatModel } from "./chat-model.js";
+export type { EmbeddingsOptions, TenantEmbeddingsOptions } from "./embeddings.js";
+export { createEmbeddings, TenantEmbeddings } from "./embeddings.js";
+export type {
+  FactoryChatModelOptions,
+  FactoryEmbeddingsOptions,
+  TenantLookupOptions,
+  TenantModelFactory,
+  TenantModelFactoryOptions,
+} from "./model-factory.js";
+export { createTenantModelFactory } from "./model-factory.js";
+export type { RetryOptions } from "./retry-policy.js";
+export type { ApiSurface } from "./tenant-client.js";
