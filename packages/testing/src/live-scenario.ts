@@ -211,6 +211,19 @@ export class LiveScenario {
     });
   }
 
+  /** Adds a client secret to an app; returns it (id and value). */
+  addSecret(clientId: string, expiresAt?: Date): { id: string; value: string } {
+    const secret = { id: randomUUID(), value: `Mk${randomBytes(24).toString("base64url")}` };
+    this.#apply((draft) => {
+      this.#appIn(draft, clientId).secrets.push({
+        ...secret,
+        ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+      });
+      return draft;
+    });
+    return secret;
+  }
+
   /** Replaces every secret of an app with a new one; returns it (id and value). */
   rotateSecret(clientId: string): { id: string; value: string } {
     const secret = { id: randomUUID(), value: `Mk${randomBytes(24).toString("base64url")}` };
