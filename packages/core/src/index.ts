@@ -24,6 +24,8 @@ export type {
   StepStatus,
 } from "./checklist/types.js";
 export { CHECKLIST_SCHEMA_VERSION, checklistFormats } from "./checklist/types.js";
+export type { VerifyChecklistOptions, VerifyProgressEvent } from "./checklist/verify.js";
+export { verifyChecklist } from "./checklist/verify.js";
 export type { ChecklistItemId } from "./checklist-items.js";
 export { checklistItemIds, checklistItemOwners } from "./checklist-items.js";
 export type { BuiltInCloudName, CloudDefinition, DefineCloudOptions } from "./cloud.js";

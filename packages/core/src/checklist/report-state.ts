@@ -41,7 +41,7 @@ export class ReportState {
   add(id: ChecklistItemId, finding: Finding): void {
     const step = this.#steps.get(id);
     if (!step) return;
-    step.evidence.push(finding.evidence);
+    if (!step.evidence.includes(finding.evidence)) step.evidence.push(finding.evidence);
     if (severity[finding.status] < severity[step.status]) return;
     if (severity[finding.status] > severity[step.status] || step.fix === undefined) {
       step.fix = finding.fix;
