@@ -38,8 +38,13 @@ const firstLine = (value: unknown) =>
 export function findEntraFailure(error: unknown): EntraFailure | undefined {
   const seen = new Set<unknown>();
   const queue: unknown[] = [error];
-  let found: EntraFailure | undefined;
+  let structured: number | undefined;
+  let inText: number | undefined;
+  let msalCode: string | undefined;
+  let status: number | undefined;
+  let description: string | undefined;
 
+  // Walk the whole (bounded) chain: a wrapper's message names the code, its cause has the status.
   while (queue.length > 0 && seen.size < 16) {
     const node = queue.shift();
     if (typeof node !== "object" || node === null || seen.has(node)) continue;
@@ -49,36 +54,34 @@ export function findEntraFailure(error: unknown): EntraFailure | undefined {
     const codes = field(response, "errorCodes");
     const errorNo = text(field(node, "errorNo"));
     const errorCode = text(field(node, "errorCode"));
-    const aadstsCode =
+    const nodeStructured =
       (Array.isArray(codes) && typeof codes[0] === "number" ? codes[0] : undefined) ??
       (errorNo && /^\d+$/.test(errorNo) ? Number(errorNo) : undefined) ??
-      (errorCode && /^\d+$/.test(errorCode) ? Number(errorCode) : undefined) ??
+      (errorCode && /^\d+$/.test(errorCode) ? Number(errorCode) : undefined);
+    const nodeInText =
       aadstsInText(field(response, "errorDescription")) ??
       aadstsInText(field(node, "errorMessage")) ??
       aadstsInText(field(node, "message"));
-    const msalCode =
+    const nodeMsal =
       errorCode === "endpoints_resolution_error" ||
-      /endpoints_resolution_error/.test(text(field(node, "message")) ?? "")
-        ? "endpoints_resolution_error"
-        : undefined;
-    const status = field(node, "statusCode") ?? field(node, "status");
+      /endpoints_resolution_error/.test(text(field(node, "message")) ?? "");
+    const nodeStatus = field(node, "statusCode") ?? field(node, "status");
 
-    if (aadstsCode !== undefined || msalCode !== undefined) {
-      found = {
-        aadstsCode: found?.aadstsCode ?? aadstsCode,
-        msalCode: found?.msalCode ?? msalCode,
-        status: found?.status ?? (typeof status === "number" ? status : undefined),
-        description:
-          found?.description ??
-          firstLine(field(response, "errorDescription") ?? field(node, "errorMessage")),
-      };
-      if (found.aadstsCode !== undefined) return found;
+    if (nodeStructured !== undefined || nodeInText !== undefined || nodeMsal) {
+      structured ??= nodeStructured;
+      inText ??= nodeInText;
+      if (nodeMsal) msalCode ??= "endpoints_resolution_error";
+      if (typeof nodeStatus === "number") status ??= nodeStatus;
+      description ??= firstLine(field(response, "errorDescription") ?? field(node, "errorMessage"));
     }
     queue.push(field(node, "cause"));
     const errors = field(node, "errors");
     if (Array.isArray(errors)) queue.push(...errors);
   }
-  return found;
+
+  const aadstsCode = structured ?? inText;
+  if (aadstsCode === undefined && msalCode === undefined) return undefined;
+  return { aadstsCode, msalCode, status, description };
 }
 
 /** Reads an Entra ID token endpoint error body (`error_codes`, `error_description`). */
