@@ -46,10 +46,12 @@ export function createCloudFetch(
     }
     dnsLookup(hostname, lookupOptions as never, callback as never);
   };
+  // undici reads localAddress from the Agent options and passes it to connect itself, overriding
+  // any connect.localAddress with null.
   const dispatcher = new Agent({
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     connect: {
       ...(cloud.caPem ? { ca: cloud.caPem } : {}),
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       lookup: lookup as never,
     },
   });
