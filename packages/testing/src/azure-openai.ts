@@ -18,6 +18,7 @@ import {
 import { ipMatchesRule } from "./network-rules.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import {
+  contentFilterErrorBody,
   createChatCompletion,
   createChatCompletionChunks,
   createEmbeddingsResponse,
@@ -247,7 +248,8 @@ export async function handleAzureOpenAI(
       facts.decision = "allowed";
       return json(200, createEmbeddingsResponse(body, replyContext), headers);
     }
-    if (promptTriggersContentFilter(body)) return deny(contentFiltered(), "ContentFiltered");
+    if (promptTriggersContentFilter(body))
+      return deny(json(400, contentFilterErrorBody(), headers), "ContentFiltered");
 
     const stream = body.stream === true;
     const hookContext = {
@@ -280,25 +282,3 @@ export async function handleAzureOpenAI(
     throw error;
   }
 }
-
-const contentFiltered = () =>
-  json(400, {
-    error: {
-      message:
-        "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
-      type: null,
-      param: "prompt",
-      code: "content_filter",
-      status: 400,
-      innererror: {
-        code: "ResponsibleAIPolicyViolation",
-        content_filter_result: {
-          hate: { filtered: false, severity: "safe" },
-          jailbreak: { filtered: false, detected: false },
-          self_harm: { filtered: false, severity: "safe" },
-          sexual: { filtered: false, severity: "safe" },
-          violence: { filtered: true, severity: "high" },
-        },
-      },
-    },
-  });
