@@ -2,10 +2,10 @@ import { createTenantBinding, type TenantBinding } from "../binding.js";
 import type { ChecklistItemId } from "../checklist-items.js";
 import { resolveCloud } from "../cloud.js";
 import { createCloudFetch } from "../cloud-fetch.js";
-import { diagnose } from "../diagnose.js";
 import { ConfigurationError, CrossTenantError, OperationCancelledError } from "../errors.js";
 import { logger } from "../logger.js";
 import { buildChecklist } from "./build.js";
+import { explainTokenFailure } from "./explain-token-failure.js";
 import { probeArm } from "./probe-arm.js";
 import { probeDataPlane } from "./probe-data-plane.js";
 import { principalObjectIdOf, type VerifierApp, withTimeout } from "./probes.js";
@@ -166,10 +166,12 @@ export async function verifyChecklist(options: VerifyChecklistOptions): Promise<
     progress({ probe: "token", state: "done", detail: "pass" });
   } catch (error) {
     rethrowAbort(error);
-    const diagnosed = diagnose(error, {
-      tenantId: binding.tenantId,
-      clientId: app.clientId,
+    const diagnosed = await explainTokenFailure(error, {
       binding,
+      clientId: app.clientId,
+      fetch: cloudFetch,
+      timeoutInMs,
+      abortSignal,
     });
     recordTokenFailure(state, diagnosed);
     progress({ probe: "token", state: "done", detail: "fail" });
