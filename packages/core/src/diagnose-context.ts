@@ -33,6 +33,7 @@ export interface ResolvedContext {
   readonly egressIps: readonly string[];
 }
 
+/** Fills in the context's defaults: tenant and cloud from the binding, public cloud last. */
 export function resolveContext(context: DiagnoseContext = {}): ResolvedContext {
   let cloud: CloudDefinition;
   try {
@@ -51,12 +52,14 @@ export function resolveContext(context: DiagnoseContext = {}): ResolvedContext {
   };
 }
 
+/** "tenant {id} ({display name})", for messages. */
 export function tenantLabel(context: ResolvedContext): string {
   const name = context.binding?.displayName;
   if (context.tenantId === undefined) return "the customer's tenant";
   return name ? `tenant ${context.tenantId} (${name})` : `tenant ${context.tenantId}`;
 }
 
+/** The resource by its endpoint when the binding is known. */
 export function resourceLabel(context: ResolvedContext): string {
   return context.binding
     ? `the Azure OpenAI resource ${context.binding.endpoint.url}`
@@ -75,6 +78,7 @@ function armParts(context: ResolvedContext) {
   };
 }
 
+/** The admin-consent remediation: the exact URL for the tenant, and the CLI equivalent. */
 export function consentStep(context: ResolvedContext): string {
   const appId = context.clientId ?? "<platform app client id>";
   let url: string | undefined;
@@ -95,12 +99,14 @@ export function consentStep(context: ResolvedContext): string {
   return `An administrator of ${tenantLabel(context)} ${link} (or runs \`az ad sp create --id ${appId}\`), which creates the platform app's service principal there.`;
 }
 
+/** The role-assignment remediation, scoped to the ARM id when the binding has it. */
 export function roleStep(context: ResolvedContext): string {
   const { scope } = armParts(context);
   const assignee = context.clientId ?? "<platform app client id>";
   return `Assign the role "${openAIUserRole.name}" (id ${openAIUserRole.id}) to the platform app on ${resourceLabel(context)}: \`az role assignment create --assignee ${assignee} --role ${openAIUserRole.id} --scope ${scope}\`. Owner and Contributor do not grant inference, and a new assignment can take a few minutes to apply.`;
 }
 
+/** The firewall remediation: one `az` command per egress IP, or a private endpoint. */
 export function networkStep(context: ResolvedContext): string {
   const { group, account } = armParts(context);
   const ips = context.egressIps.length > 0 ? context.egressIps : ["<platform egress IP>"];
@@ -114,6 +120,7 @@ export function networkStep(context: ResolvedContext): string {
   return `Allow the platform's egress IPs${list} in the resource's networking settings: ${commands}, or connect the platform through a private endpoint.`;
 }
 
+/** The remediation for a missing deployment, on the binding's resource. */
 export function deploymentStep(context: ResolvedContext, deployment: string | undefined): string {
   const { group, account } = armParts(context);
   const name = deployment ?? "<deployment>";

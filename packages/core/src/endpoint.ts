@@ -189,9 +189,11 @@ function checkPath(rest: string, url: string) {
 
   if (path !== "" && path !== "/") {
     const deployment = /^\/openai\/deployments\/([^/?#]+)/i.exec(path)?.[1];
-    const found = deployment
-      ? ` It names deployment "${deployment}": list that name in the binding's deployments.`
-      : "";
+    // Only a plausible deployment name is repeated; anything else could be pasted junk.
+    const found =
+      deployment && /^[A-Za-z0-9._-]{1,64}$/.test(deployment)
+        ? ` It names deployment "${deployment}": list that name in the binding's deployments.`
+        : "";
     const kind = /^\/openai(?:\/|$)/i.test(path)
       ? "is a request URL (pasted from the portal or a request log), not the resource endpoint"
       : "has a path; the endpoint is the resource's origin only";

@@ -307,6 +307,13 @@ describe("parseEndpoint rejects hostile or mistaken endpoints", () => {
     }
   });
 
+  it("names the deployment of a pasted request URL only when it looks like a deployment name", () => {
+    const junk = rejection("https://contoso.openai.azure.com/openai/deployments/a:b!c/chat");
+    expect(junk.code).toBe("ENDPOINT_PATH");
+    expect(junk.message).not.toMatch(/names deployment/);
+    expect(junk.message).not.toContain("a:b!c");
+  });
+
   it("suggests the endpoint to use when it can be derived from the input", () => {
     const expected = "https://contoso.openai.azure.com";
     for (const input of [
