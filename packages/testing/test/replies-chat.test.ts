@@ -209,6 +209,33 @@ describe("createChatCompletion", () => {
   });
 });
 
+describe("scripted content", () => {
+  it("answers the given text instead of the rules, calling no tool even when one is named", () => {
+    const body = ask("multiply 6 by 7", {
+      tools: [{ type: "function", function: { name: "multiply" } }],
+    });
+
+    const completion = createChatCompletion(body, context, { content: "It is 42." });
+
+    expect(completion.choices[0]?.message).toEqual({
+      role: "assistant",
+      content: "It is 42.",
+      refusal: null,
+    });
+    expect(completion.choices[0]?.finish_reason).toBe("stop");
+    expect(completion.usage.completion_tokens).toBe(3);
+  });
+
+  it("still cuts scripted text at stop sequences and the token limit", () => {
+    const body = ask("anything", { stop: "|", max_tokens: 2 });
+
+    const completion = createChatCompletion(body, context, { content: "one two three | four" });
+
+    expect(completion.choices[0]?.message.content).toBe("one two");
+    expect(completion.choices[0]?.finish_reason).toBe("length");
+  });
+});
+
 describe("content filter markers", () => {
   it("flags a prompt whose last user message carries the prompt marker", () => {
     expect(promptTriggersContentFilter(ask("please [[content-filter]] this"))).toBe(true);

@@ -188,6 +188,16 @@ describe("createChatCompletionChunks", () => {
     expect(last?.content_filter_results.violence).toEqual({ filtered: true, severity: "medium" });
   });
 
+  it("streams scripted content word by word, like a rule-based reply", () => {
+    const chunks = createChatCompletionChunks(ask("ignored"), context, {
+      content: "Scripted reply here",
+    });
+    const pieces = chunks.map((chunk) => chunk.choices[0]?.delta.content).filter(Boolean);
+
+    expect(pieces).toEqual(["Scripted", " reply", " here"]);
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe("stop");
+  });
+
   it("refuses an invalid body before producing any chunk", () => {
     expect(() => createChatCompletionChunks({ stream: true }, context)).toThrow(ReplyEngineError);
   });

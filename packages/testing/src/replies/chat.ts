@@ -5,7 +5,7 @@ import {
 } from "./content-filter.js";
 import { hashHex } from "./hash.js";
 import { planReply } from "./reply-plan.js";
-import type { ChatCompletion, ReplyContext } from "./types.js";
+import type { ChatCompletion, ReplyContext, ReplyOptions } from "./types.js";
 
 /** Stands in for the backend build Azure reports; constant so replies compare equal. */
 export const SYSTEM_FINGERPRINT = "fp_crosstenant";
@@ -23,7 +23,8 @@ export function createdAt(context: ReplyContext): number {
 /**
  * The non-streamed reply to a chat completions request body: a full `chat.completion` object
  * with Azure's content filter annotations, decided by the rules documented in
- * `replies/index.ts`. Throws {@link ReplyEngineError} for a body Azure would refuse.
+ * `replies/index.ts`, or answering `options.content` for a scripted reply. Throws
+ * {@link ReplyEngineError} for a body Azure would refuse.
  *
  * @example
  * ```ts
@@ -34,8 +35,12 @@ export function createdAt(context: ReplyContext): number {
  * completion.choices[0]?.message.content; // "Echo: Hello"
  * ```
  */
-export function createChatCompletion(body: unknown, context: ReplyContext): ChatCompletion {
-  const plan = planReply(body);
+export function createChatCompletion(
+  body: unknown,
+  context: ReplyContext,
+  options: ReplyOptions = {},
+): ChatCompletion {
+  const plan = planReply(body, options);
 
   return {
     id: completionId(body, context),

@@ -7,6 +7,9 @@
  * Once tool results end the conversation (last message role `tool`), the answer is
  * `Tool results: <name> → <result>` per result, joined by `; `, so an agent loop ends.
  *
+ * **Scripted replies.** Given `options.content`, both chat functions answer that text instead:
+ * no tool call, no output filter; `stop`, the token limit and usage apply to it as to any text.
+ *
  * **Tools.** The reply calls tools, as parallel calls in the order they are offered, when:
  * `tool_choice` names a function (exactly that one); `tool_choice` is `"required"` (every tool
  * the last user message names, or else the first tool); `tool_choice` is `"auto"` or absent

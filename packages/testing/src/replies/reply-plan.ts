@@ -6,7 +6,7 @@ import { type ChatRequest, parseChatRequest } from "./request.js";
 import { generateValue } from "./schema-value.js";
 import { countTokens, cutAtStopSequence, truncateToTokens } from "./tokens.js";
 import { buildToolCalls, chooseTools, lastUserText, toolResultsText } from "./tools.js";
-import type { ChatToolCall, CompletionUsage, FinishReason } from "./types.js";
+import type { ChatToolCall, CompletionUsage, FinishReason, ReplyOptions } from "./types.js";
 
 /** What one choice of the reply says, before it is shaped as a completion or as chunks. */
 export interface ChoicePlan {
@@ -23,12 +23,17 @@ export interface ReplyPlan {
   readonly usage: CompletionUsage;
 }
 
-/** Checks `body` and decides every choice of the reply by the documented rules. */
-export function planReply(body: unknown): ReplyPlan {
+/**
+ * Checks `body` and decides every choice of the reply by the documented rules, or, given
+ * `options.content`, answers with that text.
+ */
+export function planReply(body: unknown, options: ReplyOptions = {}): ReplyPlan {
   const request = parseChatRequest(body);
-  const tools = chooseTools(request);
-  const filtered = lastUserText(request.messages).includes(OUTPUT_FILTER_MARKER);
-  const text = tools.length > 0 || filtered ? "" : replyText(request);
+  const scripted = options.content;
+  const tools = scripted === undefined ? chooseTools(request) : [];
+  const filtered =
+    scripted === undefined && lastUserText(request.messages).includes(OUTPUT_FILTER_MARKER);
+  const text = scripted ?? (tools.length > 0 || filtered ? "" : replyText(request));
 
   const choices = Array.from({ length: request.choiceCount }, (_, index): ChoicePlan => {
     if (filtered) return { index, content: null, toolCalls: [], finishReason: "content_filter" };

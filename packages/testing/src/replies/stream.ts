@@ -12,6 +12,7 @@ import type {
   ChatCompletionDelta,
   ContentFilterResults,
   ReplyContext,
+  ReplyOptions,
 } from "./types.js";
 
 // Arguments stream in slices this long, so a client must reassemble every call.
@@ -26,7 +27,8 @@ const ARGUMENT_SLICE_LENGTH = 16;
  *    arguments in slices; then a chunk with only `finish_reason`;
  * 3. with `stream_options.include_usage`, a last chunk with empty `choices` and `usage` (the
  *    other chunks then carry `usage: null`).
- * Joined, the deltas give exactly the message of {@link createChatCompletion} for the same body.
+ * Joined, the deltas give exactly the message of {@link createChatCompletion} for the same body
+ * and options (`options.content` answers a scripted text).
  *
  * @example
  * ```ts
@@ -41,8 +43,9 @@ const ARGUMENT_SLICE_LENGTH = 16;
 export function createChatCompletionChunks(
   body: unknown,
   context: ReplyContext,
+  options: ReplyOptions = {},
 ): ChatCompletionChunk[] {
-  const plan = planReply(body);
+  const plan = planReply(body, options);
   const includeUsage = plan.request.includeUsage;
   const base = {
     id: completionId(body, context),

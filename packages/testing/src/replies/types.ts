@@ -14,6 +14,16 @@ export interface ReplyContext {
   readonly created?: number;
 }
 
+/** Options of `createChatCompletion` and `createChatCompletionChunks`. */
+export interface ReplyOptions {
+  /**
+   * Text to answer with instead of the rule-based reply, for scripted replies: no tool is
+   * called and no output filter applies; `stop` and the token limit still cut it, and usage
+   * counts it.
+   */
+  readonly content?: string;
+}
+
 /** Severity-graded result of one content filter category. */
 export interface SeverityFilterResult {
   readonly filtered: boolean;
