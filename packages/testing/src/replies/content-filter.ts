@@ -1,9 +1,24 @@
 import type { ContentFilterResults, PromptFilterResult } from "./types.js";
 
-/** Put in the last user message, it makes the mock refuse the prompt (400 `content_filter`). */
+/**
+ * Put in the last user message, it makes the mock refuse the prompt (400 `content_filter`).
+ *
+ * @example
+ * ```ts
+ * await model.invoke(`${PROMPT_FILTER_MARKER} anything`); // rejects: the prompt was filtered
+ * ```
+ */
 export const PROMPT_FILTER_MARKER = "[[content-filter]]";
 
-/** Put in the last user message, it makes the reply end with `finish_reason: "content_filter"`. */
+/**
+ * Put in the last user message, it makes the reply end with `finish_reason: "content_filter"`.
+ *
+ * @example
+ * ```ts
+ * const message = await model.invoke(`${OUTPUT_FILTER_MARKER} anything`);
+ * message.response_metadata.finish_reason; // "content_filter"
+ * ```
+ */
 export const OUTPUT_FILTER_MARKER = "[[content-filter:output]]";
 
 const safe = { filtered: false, severity: "safe" } as const;
@@ -39,7 +54,15 @@ export const passedPromptFilterResults = (): PromptFilterResult[] => [
   { prompt_index: 0, content_filter_results: passedPromptFilter },
 ];
 
-/** The body Azure answers a filtered prompt with (HTTP 400). */
+/**
+ * The body Azure answers a filtered prompt with (HTTP 400).
+ *
+ * @example
+ * ```ts
+ * const body: ContentFilterErrorBody = contentFilterErrorBody();
+ * body.error.innererror.code; // "ResponsibleAIPolicyViolation"
+ * ```
+ */
 export interface ContentFilterErrorBody {
   readonly error: {
     readonly message: string;

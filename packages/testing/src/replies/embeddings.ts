@@ -3,9 +3,24 @@ import { invalidType, invalidValue, isJsonObject, missingParameter } from "./rep
 import { countTokens } from "./tokens.js";
 import type { EmbeddingsResponse, ReplyContext } from "./types.js";
 
-/** Vector length when the request does not ask for `dimensions` (that of text-embedding-3-small). */
+/**
+ * Vector length when the request does not ask for `dimensions` (that of text-embedding-3-small).
+ *
+ * @example
+ * ```ts
+ * expect(await embeddings.embedQuery("hello")).toHaveLength(DEFAULT_EMBEDDING_DIMENSIONS);
+ * ```
+ */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
-/** The largest `dimensions` the mock serves (that of text-embedding-3-large). */
+
+/**
+ * The largest `dimensions` the mock serves (that of text-embedding-3-large); more is a 400.
+ *
+ * @example
+ * ```ts
+ * createEmbeddingsResponse({ input: "a", dimensions: MAX_EMBEDDING_DIMENSIONS }, { model: "text-embedding-3-large" });
+ * ```
+ */
 export const MAX_EMBEDDING_DIMENSIONS = 3072;
 const MAX_INPUTS = 2048;
 

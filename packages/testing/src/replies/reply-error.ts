@@ -1,4 +1,13 @@
-/** The body Azure OpenAI answers an invalid request with. */
+/**
+ * The body Azure OpenAI answers an invalid request with.
+ *
+ * @example
+ * ```ts
+ * const body: ReplyErrorBody = {
+ *   error: { code: "invalid_value", message: "…", param: "n", type: "invalid_request_error" },
+ * };
+ * ```
+ */
 export interface ReplyErrorBody {
   readonly error: {
     readonly code: string | null;
@@ -8,7 +17,17 @@ export interface ReplyErrorBody {
   };
 }
 
-/** Options of {@link ReplyEngineError}. */
+/**
+ * Options of {@link ReplyEngineError}.
+ *
+ * @example
+ * ```ts
+ * new ReplyEngineError("Missing required parameter: 'messages'.", {
+ *   param: "messages",
+ *   code: "missing_required_parameter",
+ * });
+ * ```
+ */
 export interface ReplyEngineErrorOptions {
   /** The request field at fault, in OpenAI's notation (`messages[2].role`), or null. */
   readonly param: string | null;

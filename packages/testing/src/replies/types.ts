@@ -4,7 +4,14 @@
  * SDK's `ChatCompletion`, `ChatCompletionChunk` and `CreateEmbeddingResponse` types.
  */
 
-/** What the server knows about the call that the request body does not say. */
+/**
+ * What the server knows about the call that the request body does not say.
+ *
+ * @example
+ * ```ts
+ * const context: ReplyContext = { model: deployment.model, id: "chatcmpl-1", created: 1_700_000_000 };
+ * ```
+ */
 export interface ReplyContext {
   /** The model name the deployment serves, echoed in `model` (for example `gpt-4o-2024-08-06`). */
   readonly model: string;
@@ -14,7 +21,14 @@ export interface ReplyContext {
   readonly created?: number;
 }
 
-/** Options of `createChatCompletion` and `createChatCompletionChunks`. */
+/**
+ * Options of `createChatCompletion` and `createChatCompletionChunks`.
+ *
+ * @example
+ * ```ts
+ * createChatCompletion(body, { model: "gpt-4o" }, { content: "A scripted answer." });
+ * ```
+ */
 export interface ReplyOptions {
   /**
    * Text to answer with instead of the rule-based reply, for scripted replies: no tool is
@@ -87,7 +101,15 @@ export interface ChatCompletionChoice {
   readonly content_filter_results: ContentFilterResults;
 }
 
-/** A full `chat.completion` object as Azure returns it. */
+/**
+ * A full `chat.completion` object as Azure returns it; assignable to the openai SDK's type.
+ *
+ * @example
+ * ```ts
+ * const completion: ChatCompletion = createChatCompletion(body, { model: "gpt-4o" });
+ * response.end(JSON.stringify(completion));
+ * ```
+ */
 export interface ChatCompletion {
   readonly id: string;
   readonly object: "chat.completion";
@@ -124,7 +146,15 @@ export interface ChatCompletionChunkChoice {
   readonly content_filter_results: ContentFilterResults;
 }
 
-/** One SSE payload of a streamed reply (`data: <json>`). */
+/**
+ * One SSE payload of a streamed reply (`data: <json>`); assignable to the openai SDK's type.
+ *
+ * @example
+ * ```ts
+ * for (const chunk of createChatCompletionChunks(body, context)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+ * response.end("data: [DONE]\n\n");
+ * ```
+ */
 export interface ChatCompletionChunk {
   readonly id: string;
   readonly object: "chat.completion.chunk";
@@ -144,7 +174,14 @@ export interface Embedding {
   readonly embedding: number[] | string;
 }
 
-/** An embeddings reply. */
+/**
+ * An embeddings reply.
+ *
+ * @example
+ * ```ts
+ * const reply: EmbeddingsResponse = createEmbeddingsResponse({ input: "hi" }, { model: "text-embedding-3-small" });
+ * ```
+ */
 export interface EmbeddingsResponse {
   readonly object: "list";
   readonly model: string;
