@@ -1,4 +1,9 @@
-import { createCloudFetch, type PlatformApp, type TenantBinding } from "@crosstenant/core";
+import {
+  type CloudDefinition,
+  createCloudFetch,
+  type PlatformApp,
+  type TenantBinding,
+} from "@crosstenant/core";
 import { type ClientOptions, getHeadersWithUserAgent, OpenAIClient } from "@langchain/openai";
 import {
   type ResolvedRetryOptions,
@@ -30,6 +35,19 @@ export interface TenantClient {
   readonly baseURL: string;
   readonly getToken: () => Promise<string>;
   readonly retry: ResolvedRetryOptions;
+}
+
+// One transport (connection pool, TLS sessions) per cloud, shared by every tenant of that cloud;
+// for the built-in clouds it is the global fetch anyway.
+const cloudFetches = new WeakMap<CloudDefinition, typeof globalThis.fetch>();
+
+function cloudFetchFor(cloud: CloudDefinition): typeof globalThis.fetch {
+  let cloudFetch = cloudFetches.get(cloud);
+  if (!cloudFetch) {
+    cloudFetch = createCloudFetch(cloud);
+    cloudFetches.set(cloud, cloudFetch);
+  }
+  return cloudFetch;
 }
 
 /** Base URL of a deployment on a surface; the endpoint is an origin without a trailing slash. */
@@ -68,7 +86,7 @@ export function createTenantClient(options: TenantClientOptions): TenantClient {
     endpointUrl: binding.endpoint.url,
     getToken,
     invalidateToken: () => app.invalidate(binding.tenantId),
-    fetch: createCloudFetch(binding.cloud),
+    fetch: cloudFetchFor(binding.cloud),
     retry,
     ...(options.timeoutInMs === undefined ? {} : { timeoutInMs: options.timeoutInMs }),
   });
