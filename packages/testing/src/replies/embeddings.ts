@@ -134,7 +134,9 @@ function embed(words: readonly string[], dimensions: number): Float32Array {
     for (let index = 0; index < dimensions; index += 1) sum[index] = (sum[index] ?? 0) + next();
   }
 
-  const norm = Math.hypot(...sum) || 1;
+  let squares = 0;
+  for (const value of sum) squares += value * value;
+  const norm = Math.sqrt(squares) || 1;
   return Float32Array.from(sum, (value) => value / norm);
 }
 
