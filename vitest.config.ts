@@ -13,6 +13,10 @@ export default defineConfig({
       project("packages/testing", "testing"),
       project("packages/langchain-provider", "langchain"),
       project("scripts", "scripts"),
+      {
+        extends: true as const,
+        test: { name: "examples", root: "examples", include: ["test/**/*.test.ts", "*/**/*.test.ts"] },
+      },
     ],
     testTimeout: 20_000,
     hookTimeout: 20_000,
