@@ -1,5 +1,6 @@
 import { isTokenCredential } from "@azure/core-auth";
 import type { CloudDefinition } from "./cloud.js";
+import { diagnose } from "./diagnose.js";
 import { ConfigurationError, CrossTenantError, TokenAcquisitionError } from "./errors.js";
 import {
   guidSchema,
@@ -104,7 +105,7 @@ export function createPlatformApp(options: PlatformAppOptions): PlatformApp {
     cloud,
     tokenProvider(tenantId: string, providerOptions: TokenProviderOptions = {}) {
       const { key, tenantId: normalized, scope } = target(tenantId, providerOptions.scope);
-      return () => source.tokenString(key, normalized, scope);
+      return source.provider(key, normalized, scope);
     },
     async getToken(tenantId: string, getOptions: GetTenantTokenOptions = {}) {
       const { key, tenantId: normalized, scope } = target(tenantId, getOptions.scope);
@@ -117,9 +118,8 @@ export function createPlatformApp(options: PlatformAppOptions): PlatformApp {
   });
 }
 
-// diagnose() (packages/core/src/diagnose.ts) recognizes Entra ID's AADSTS codes; until it is
-// wired here, anything that is not already a crosstenant error becomes TOKEN_REQUEST_FAILED with
-// the original error kept as cause.
+// diagnose() recognizes Entra ID's AADSTS codes and MSAL's own failures; what it does not
+// recognize becomes TOKEN_REQUEST_FAILED, with the original error kept as cause.
 function explainTokenError(
   error: unknown,
   tenantId: string,
@@ -127,7 +127,8 @@ function explainTokenError(
   cloud: CloudDefinition,
   customCredential: boolean,
 ): CrossTenantError {
-  if (error instanceof CrossTenantError) return error;
+  const diagnosed = diagnose(error, { tenantId, clientId, cloud });
+  if (diagnosed instanceof CrossTenantError) return diagnosed;
 
   const reason = error instanceof Error ? `${error.name}: ${firstLine(error.message)}` : "unknown";
   const what = customCredential ? "The custom credential" : `The platform app ${clientId}`;

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { isTokenCredential, type TokenCredential } from "@azure/core-auth";
+import { type AccessToken, isTokenCredential, type TokenCredential } from "@azure/core-auth";
 import {
   ClientAssertionCredential,
   ClientCertificateCredential,
@@ -99,14 +99,15 @@ function credentialFactory(
     }
 
     case "managedIdentity": {
-      // One managed identity credential for the process: its only token (the federated
-      // assertion, for the platform's home tenant) is cached and renewed by @azure/identity.
-      const managedIdentity = new ManagedIdentityCredential({ clientId: credential.clientId });
+      // One managed identity credential for the process, and its token (the federated assertion,
+      // issued by the platform's home tenant) reused until near expiry: ClientAssertionCredential
+      // asks for the assertion twice per token request, and the identity endpoint is not free.
+      const managedIdentity = new ManagedIdentityCredential({
+        clientId: credential.clientId,
+        ...(cloud.caPem ? { tlsOptions: { ca: cloud.caPem } } : {}),
+      });
       const assertionScope = `${cloud.federatedTokenAudience}/.default`;
-      const getAssertion = async () => {
-        const assertion = await managedIdentity.getToken(assertionScope);
-        return assertion.token;
-      };
+      const getAssertion = reuseUntilNearExpiry(() => managedIdentity.getToken(assertionScope));
       return (tenantId) => new ClientAssertionCredential(tenantId, clientId, getAssertion, common);
     }
 
@@ -116,4 +117,26 @@ function credentialFactory(
       return (tenantId) => new ClientAssertionCredential(tenantId, clientId, getAssertion, common);
     }
   }
+}
+
+// Shares one in-flight request and keeps the token until half its life or 5 minutes before its
+// expiry, whichever comes first.
+function reuseUntilNearExpiry(fetchToken: () => Promise<AccessToken>): () => Promise<string> {
+  let held: { token: string; renewAt: number } | undefined;
+  let pending: Promise<string> | undefined;
+
+  return () => {
+    if (held !== undefined && Date.now() < held.renewAt) return Promise.resolve(held.token);
+    pending ??= fetchToken()
+      .then((fetched) => {
+        const now = Date.now();
+        const lead = Math.min(300_000, (fetched.expiresOnTimestamp - now) / 2);
+        held = { token: fetched.token, renewAt: fetched.expiresOnTimestamp - lead };
+        return fetched.token;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
 }

@@ -1,9 +1,10 @@
 import type { AccessToken } from "@azure/core-auth";
-import { type CrossTenantError, OperationCancelledError, TokenAcquisitionError } from "./errors.js";
+import { type CrossTenantError, OperationCancelledError } from "./errors.js";
 import { logger } from "./logger.js";
 import type { PlatformAppCacheOptions } from "./platform-app-options.js";
-import { readTokenClaims } from "./token-claims.js";
+import { checkTenantToken } from "./tenant-token-guard.js";
 import type { TokenEvent, TokenRequestTrigger } from "./token-events.js";
+import { abortable, abortedError, waitUnlessAborted } from "./token-wait.js";
 
 /** A token issued by one customer tenant for one scope. */
 export interface TenantAccessToken {
@@ -48,6 +49,8 @@ interface CacheEntry {
   touchedAt: number;
   inflight: Promise<TenantAccessToken> | undefined;
   failedRefreshes: number;
+  /** Set once the entry left the cache (evicted, or the source closed). */
+  dropped: boolean;
 }
 
 // Upper bound of the safety margin kept before a token's expiry, for clock skew and transit.
@@ -84,17 +87,28 @@ export class TokenSource {
     return this.#entries.size;
   }
 
-  /** The token string for a key; the hot path of `tokenProvider`. */
-  tokenString(key: string, tenantId: string, scope: string): Promise<string> {
-    const entry = this.#entries.get(key);
-    if (entry !== undefined) {
-      const now = Date.now();
-      if (now < entry.refreshAt) {
-        if (now - entry.touchedAt > this.#touchIntervalInMs) this.#touch(entry, now);
-        return entry.tokenPromise as Promise<string>;
+  /**
+   * The function behind `tokenProvider`. It keeps a reference to its cache entry, so a hit does
+   * not even hash the key: a clock read, a compare and the same settled promise every time.
+   */
+  provider(key: string, tenantId: string, scope: string): () => Promise<string> {
+    let entry: CacheEntry | undefined;
+    const slowPath = async () => {
+      const held = await this.token(key, tenantId, scope);
+      entry = this.#entries.get(key);
+      return held.token;
+    };
+
+    return () => {
+      if (entry !== undefined && !entry.dropped) {
+        const now = Date.now();
+        if (now < entry.refreshAt) {
+          if (now - entry.touchedAt > this.#touchIntervalInMs) this.#touch(entry, now);
+          return entry.tokenPromise as Promise<string>;
+        }
       }
-    }
-    return this.token(key, tenantId, scope).then((held) => held.token);
+      return slowPath();
+    };
   }
 
   /** The held token for a key, fetching it if none is usable; waits at most until aborted. */
@@ -136,7 +150,10 @@ export class TokenSource {
     this.#closed = true;
     clearInterval(this.#sweepTimer);
 
-    const inflight = [...this.#entries.values()].flatMap((entry) => entry.inflight ?? []);
+    const inflight = [...this.#entries.values()].flatMap((entry) => {
+      entry.dropped = true;
+      return entry.inflight ?? [];
+    });
     this.#closing.abort(closedError(undefined));
     this.#entries.clear();
     await Promise.allSettled(inflight);
@@ -160,6 +177,7 @@ export class TokenSource {
       touchedAt: now,
       inflight: undefined,
       failedRefreshes: 0,
+      dropped: false,
     };
     this.#entries.set(key, entry);
     return entry;
@@ -173,6 +191,7 @@ export class TokenSource {
   }
 
   #evict(entry: CacheEntry, reason: "idle" | "capacity") {
+    entry.dropped = true;
     this.#entries.delete(entry.key);
     logger.verbose(`Dropped the token of tenant ${entry.tenantId} (${entry.scope}): ${reason}`);
     this.#options.emit({
@@ -222,7 +241,7 @@ export class TokenSource {
         this.#options.requestToken(tenantId, scope, signal),
         signal,
       );
-      const held = this.#check(accessToken, tenantId, scope);
+      const held = checkTenantToken(accessToken, tenantId, scope, this.#options.allowOpaqueTokens);
       this.#hold(entry, held);
 
       const durationInMs = performance.now() - started;
@@ -301,49 +320,14 @@ export class TokenSource {
     });
   }
 
-  #check(accessToken: AccessToken | null, tenantId: string, scope: string): TenantAccessToken {
-    if (!accessToken?.token) {
-      throw new TokenAcquisitionError(
-        "TOKEN_REQUEST_FAILED",
-        `The credential returned no token for tenant ${tenantId} (${scope}). A custom TokenCredential must return an AccessToken or throw.`,
-        { tenantId, checklistItem: "platform-credential" },
-      );
-    }
-
-    const claims = readTokenClaims(accessToken.token);
-    if (claims === undefined && !this.#options.allowOpaqueTokens) {
-      throw new TokenAcquisitionError(
-        "TOKEN_TENANT_MISMATCH",
-        `The token returned for tenant ${tenantId} is not a JWT, so its tenant cannot be checked; it was refused and never used. Use a credential that returns Entra ID access tokens, or set allowOpaqueTokens for a custom credential whose tokens are opaque.`,
-        { tenantId, checklistItem: "platform-credential" },
-      );
-    }
-    if (claims !== undefined && claims.tenantId !== tenantId) {
-      throw new TokenAcquisitionError(
-        "TOKEN_TENANT_MISMATCH",
-        `The token returned for tenant ${tenantId} was issued by tenant ${claims.tenantId ?? "(no tid claim)"}; it was refused and never used. Unset AZURE_IDENTITY_DISABLE_MULTITENANTAUTH, and make a custom credential honour the tenantId option of getToken.`,
-        { tenantId, checklistItem: "platform-credential" },
-      );
-    }
-
-    const expiresOnTimestamp = accessToken.expiresOnTimestamp || claims?.expiresOnTimestamp || 0;
-    if (expiresOnTimestamp <= Date.now()) {
-      throw new TokenAcquisitionError(
-        "TOKEN_REQUEST_FAILED",
-        `The token returned for tenant ${tenantId} (${scope}) had already expired. Check this host's clock.`,
-        { tenantId, checklistItem: "platform-credential" },
-      );
-    }
-    return Object.freeze({ token: accessToken.token, expiresOnTimestamp, tenantId, scope });
-  }
-
   #hold(entry: CacheEntry, held: TenantAccessToken) {
     const now = Date.now();
     const lifetime = held.expiresOnTimestamp - now;
     const { refreshBeforeExpiryInMs, refreshJitterInMs } = this.#options.cache;
+    // Capped so that a lead longer than a short-lived token's life does not refresh on every call.
     const lead = Math.min(
       refreshBeforeExpiryInMs + Math.random() * refreshJitterInMs,
-      lifetime / 2,
+      lifetime * 0.9,
     );
 
     entry.token = held;
@@ -359,45 +343,5 @@ function closedError(tenantId: string | undefined) {
     "CLOSED",
     "The platform app was closed; no token can be requested through it any more. Create a new one with createPlatformApp().",
     tenantId === undefined ? {} : { tenantId },
-  );
-}
-
-// Settles as soon as the signal aborts, even if the promise never does (a credential that
-// ignores its abort signal).
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-// A caller that aborts stops waiting; the shared request goes on for the other callers.
-function waitUnlessAborted(
-  inflight: Promise<TenantAccessToken>,
-  abortSignal: AbortSignal | undefined,
-  tenantId: string,
-): Promise<TenantAccessToken> {
-  if (abortSignal === undefined) return inflight;
-  return abortable(inflight, abortSignal).catch((error: unknown) => {
-    throw error === abortSignal.reason ? abortedError(tenantId, abortSignal) : error;
-  });
-}
-
-function abortedError(tenantId: string, abortSignal: AbortSignal) {
-  return new OperationCancelledError(
-    "ABORTED",
-    `Waiting for the token of tenant ${tenantId} was aborted by the caller; the request goes on for other callers.`,
-    { cause: abortSignal.reason, tenantId },
   );
 }

@@ -308,6 +308,19 @@ describe("token source: eviction and close", () => {
     expect(credential.calls.map((call) => call.tenantId)).toEqual([tenantA, tenantB, tenantC]);
   });
 
+  it("fetches again through a provider whose tenant was evicted", async () => {
+    const { app, credential } = setup({ cache: { maxTenants: 1 } });
+    const providerA = app.tokenProvider(tenantA);
+
+    const first = await providerA();
+    await app.getToken(tenantB);
+    const second = await providerA();
+
+    expect(second).not.toBe(first);
+    expect(tidOf(second)).toBe(tenantA);
+    expect(credential.calls.map((call) => call.tenantId)).toEqual([tenantA, tenantB, tenantA]);
+  });
+
   it("after close, aborts requests in flight and refuses every later call with CLOSED", async () => {
     const { app, credential } = setup();
     const provider = app.tokenProvider(tenantA);
