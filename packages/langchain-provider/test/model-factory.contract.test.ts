@@ -30,7 +30,7 @@ describe("a model factory serving many tenants", () => {
       app: platform.app,
       resolveTenant: async (tenantId) => ({
         tenantId,
-        endpoint: endpoints.get(tenantId),
+        endpoint: endpoints.get(tenantId) ?? "",
         deployments: [platform.chat],
         cloud: platform.mock.cloud,
       }),
