@@ -13,6 +13,7 @@ export default defineConfig({
       project("packages/testing", "testing"),
       project("packages/langchain-provider", "langchain"),
       project("scripts", "scripts"),
+      project("reliability", "reliability"),
       {
         extends: true as const,
         test: { name: "examples", root: "examples", include: ["test/**/*.test.ts", "*/**/*.test.ts"] },
