@@ -197,6 +197,14 @@ const explanations: ReadonlyMap<number, Explanation> = new Map<number, Explanati
         `Entra ID rejected the requested scope. Azure OpenAI tokens of cloud ${c.cloud.name} are asked with scope ${c.cloud.cognitiveServicesScope}; check the cloud definition and any scope given explicitly.`,
     },
   ],
+  [
+    90033,
+    {
+      code: "TOKEN_REQUEST_FAILED",
+      message: (c) =>
+        `Entra ID had a transient failure while issuing a token for ${tenantLabel(c)}. Nothing in the setup is wrong: retry with backoff, and check the Azure status page if it lasts.`,
+    },
+  ],
   ...[70021, 700024, 700211, 700212, 700213, 700229, 700238].map(
     (code) => [code, federated] as const,
   ),

@@ -125,6 +125,69 @@ describe("diagnose against the mock, through the real @azure/identity", () => {
     expect(JSON.stringify(error)).not.toContain(wrong);
   });
 
+  const unknownTenant = "00000000-1111-4222-8333-444444444444";
+  const freshCredential = () =>
+    new ClientSecretCredential(
+      mock.defaults.homeTenantId,
+      mock.defaults.clientId,
+      mock.defaults.clientSecret,
+      { ...mock.identityOptions(), additionallyAllowedTenants: ["*"] },
+    );
+
+  it("explains an unknown tenant asked first, which MSAL reports as endpoints_resolution_error", async () => {
+    const thrown = await freshCredential()
+      .getToken(mock.cloud.cognitiveServicesScope, { tenantId: unknownTenant })
+      .catch((error: unknown) => error);
+    const error = diagnose(thrown, {
+      tenantId: unknownTenant,
+      cloud: mock.cloud,
+    }) as CrossTenantError;
+
+    expect(error).toMatchObject({ code: "AUTHORITY_UNREACHABLE", checklistItem: "tenant" });
+    expect(error.message).toContain(mock.authorityHost);
+    expect(error.message).toMatch(/tenant id does not exist/);
+  });
+
+  it("explains an unknown tenant asked after another, which reaches the token endpoint", async () => {
+    const warm = freshCredential();
+    await warm.getToken(mock.cloud.cognitiveServicesScope, { tenantId: ready().tenantId });
+    const thrown = await warm
+      .getToken(mock.cloud.cognitiveServicesScope, { tenantId: unknownTenant })
+      .catch((error: unknown) => error);
+    const error = diagnose(thrown, {
+      tenantId: unknownTenant,
+      cloud: mock.cloud,
+    }) as CrossTenantError;
+
+    expect(error).toMatchObject({
+      code: "TENANT_NOT_FOUND",
+      aadstsCode: 90002,
+      checklistItem: "tenant",
+    });
+    expect(error.message).toContain(unknownTenant);
+  });
+
+  it("explains an Entra ID outage as transient", async () => {
+    mock.faults.add({ route: "token", effect: { type: "outage" } });
+    // A credential of its own: MSAL remembers the 503 and would throttle the shared one.
+    const isolated = new ClientSecretCredential(
+      mock.defaults.homeTenantId,
+      mock.defaults.clientId,
+      mock.defaults.clientSecret,
+      {
+        ...mock.identityOptions(),
+        additionallyAllowedTenants: ["*"],
+        retryOptions: { maxRetries: 0 },
+      },
+    );
+    const error = await failure(
+      isolated.getToken(mock.cloud.cognitiveServicesScope, { tenantId: ready().tenantId }),
+    );
+    expect(error).toMatchObject({ code: "TOKEN_REQUEST_FAILED", aadstsCode: 90033 });
+    expect(error.checklistItem).toBeUndefined();
+    expect(error.message).toMatch(/transient.*retry with backoff/);
+  });
+
   it("explains a disabled app", async () => {
     mock.scenario.setAppDisabled(mock.defaults.clientId, true);
     const error = await failure(tokenFor(ready().tenantId));

@@ -207,6 +207,15 @@ const entraCases: readonly EntraCase[] = [
     /subject/,
   ],
   [
+    90033,
+    "temporarily_unavailable",
+    503,
+    "A transient error has occurred. Please try again.",
+    "TOKEN_REQUEST_FAILED",
+    undefined,
+    /transient failure.*retry with backoff/,
+  ],
+  [
     50020,
     "invalid_request",
     400,
