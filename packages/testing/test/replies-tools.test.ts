@@ -68,10 +68,10 @@ describe("tool calls", () => {
     ]);
   });
 
-  it("calls every named tool in parallel, in offered order, handing out numbers in call order", () => {
+  it("calls every named tool in parallel, in the order named, handing out numbers in call order", () => {
     expect(calls(ask("add 1 and 2, then multiply 3 by 4"))).toEqual([
-      { name: "multiply", args: { a: 1, b: 2 } },
-      { name: "add", args: { a: 3, b: 4 } },
+      { name: "add", args: { a: 1, b: 2 } },
+      { name: "multiply", args: { a: 3, b: 4 } },
     ]);
   });
 
@@ -126,7 +126,7 @@ describe("tool calls", () => {
 
   it("keeps only the first call when parallel_tool_calls is false", () => {
     expect(calls(ask("add and multiply 1 2", { parallel_tool_calls: false }))).toEqual([
-      { name: "multiply", args: { a: 1, b: 2 } },
+      { name: "add", args: { a: 1, b: 2 } },
     ]);
   });
 

@@ -83,7 +83,9 @@ export interface ContentFilterErrorBody {
  *
  * @example
  * ```ts
- * if (promptTriggersContentFilter(body)) response.writeHead(400).end(JSON.stringify(contentFilterErrorBody()));
+ * if (promptTriggersContentFilter(body)) {
+ *   response.writeHead(400).end(JSON.stringify(contentFilterErrorBody()));
+ * }
  * ```
  */
 export function contentFilterErrorBody(): ContentFilterErrorBody {

@@ -18,7 +18,10 @@ export const DEFAULT_EMBEDDING_DIMENSIONS = 1536;
  *
  * @example
  * ```ts
- * createEmbeddingsResponse({ input: "a", dimensions: MAX_EMBEDDING_DIMENSIONS }, { model: "text-embedding-3-large" });
+ * createEmbeddingsResponse(
+ *   { input: "a", dimensions: MAX_EMBEDDING_DIMENSIONS },
+ *   { model: "text-embedding-3-large" },
+ * );
  * ```
  */
 export const MAX_EMBEDDING_DIMENSIONS = 3072;

@@ -11,7 +11,7 @@ export function hashHex(text: string, length: number): string {
  */
 export function seededSequence(seed: string): () => number {
   const digest = createHash("sha256").update(seed).digest();
-  // A zero state would stay zero forever; the SHA-256 of any seed makes that practically impossible.
+  // A zero state would stay zero forever; `| 1` rules it out whatever the digest.
   let a = digest.readUInt32LE(0) | 1;
   let b = digest.readUInt32LE(4);
   let c = digest.readUInt32LE(8);

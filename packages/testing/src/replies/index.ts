@@ -10,7 +10,7 @@
  * **Scripted replies.** Given `options.content`, both chat functions answer that text instead:
  * no tool call, no output filter; `stop`, the token limit and usage apply to it as to any text.
  *
- * **Tools.** The reply calls tools, as parallel calls in the order they are offered, when:
+ * **Tools.** The reply calls tools, as parallel calls in the order the prompt names them, when:
  * `tool_choice` names a function (exactly that one); `tool_choice` is `"required"` (every tool
  * the last user message names, or else the first tool); `tool_choice` is `"auto"` or absent
  * and the last message is the user's (every tool it names; none named → text). A tool is named
@@ -32,10 +32,11 @@
  *   quotes), else 1 (plus the item position in an array); integers rounded; clamped into
  *   `minimum`/`maximum`, exclusive bounds (draft 4 booleans or numbers) and `multipleOf`.
  *   "multiply 6 by 7" gives `{"a":6,"b":7}`.
- * - strings: the prompt's next quoted phrase (`'…'`, `"…"`, `“…”`, `‘…’`, quotes not inside a
- *   word), else the property name; padded with `x` to `minLength`, cut to `maxLength`; with a
- *   `pattern`, the first of that and a few fixed candidates that matches. "weather in 'Paris'"
- *   gives `{"city":"Paris"}`.
+ * - strings: the prompt's next quoted phrase (`'…'`, `"…"`, `“…”`, `‘…’`, quotes not
+ *   inside a word), else the property name; padded with `x` to `minLength`, cut to
+ *   `maxLength`. With a `pattern`: that string if it matches, else the shortest string the
+ *   pattern's text suggests (first alternative, first character of each class, fewest
+ *   repetitions), else a few fixed candidates. "weather in 'Paris'" gives `{"city":"Paris"}`.
  * - formats: `date` and `date-time` take the prompt's ISO dates, else `2025-01-01` and
  *   `2025-01-01T00:00:00Z`; `email` `user@example.com`, `uri` `https://example.com/`, `uuid`
  *   `00000000-0000-4000-8000-000000000000`, `time`, `hostname`, `ipv4`, `ipv6`, `duration` too.
@@ -96,7 +97,8 @@ export type * from "./types.js";
  *
  * @example
  * ```ts
- * promptTriggersContentFilter({ messages: [{ role: "user", content: "[[content-filter]] hi" }] }); // true
+ * const body = { messages: [{ role: "user", content: "[[content-filter]] hi" }] };
+ * promptTriggersContentFilter(body); // true
  * ```
  */
 export function promptTriggersContentFilter(body: unknown): boolean {
@@ -109,7 +111,8 @@ export function promptTriggersContentFilter(body: unknown): boolean {
  *
  * @example
  * ```ts
- * completionTriggersContentFilter({ messages: [{ role: "user", content: "[[content-filter:output]]" }] }); // true
+ * const body = { messages: [{ role: "user", content: "[[content-filter:output]]" }] };
+ * completionTriggersContentFilter(body); // true
  * ```
  */
 export function completionTriggersContentFilter(body: unknown): boolean {
@@ -122,7 +125,9 @@ export function completionTriggersContentFilter(body: unknown): boolean {
  *
  * @example
  * ```ts
- * const reply = wantsStream(body) ? createChatCompletionChunks(body, context) : createChatCompletion(body, context);
+ * const reply = wantsStream(body)
+ *   ? createChatCompletionChunks(body, context)
+ *   : createChatCompletion(body, context);
  * ```
  */
 export function wantsStream(body: unknown): boolean {

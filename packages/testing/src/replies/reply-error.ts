@@ -48,7 +48,9 @@ export interface ReplyEngineErrorOptions {
  * try {
  *   createChatCompletion(body, { model: "gpt-4o" });
  * } catch (error) {
- *   if (error instanceof ReplyEngineError) response.writeHead(error.status).end(JSON.stringify(error.body));
+ *   if (error instanceof ReplyEngineError) {
+ *     response.writeHead(error.status).end(JSON.stringify(error.body));
+ *   }
  * }
  * ```
  */

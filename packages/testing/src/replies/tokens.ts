@@ -37,7 +37,7 @@ export function cutAtStopSequence(text: string, stops: readonly string[]): strin
   return text.slice(0, end);
 }
 
-/** `text` split into stream deltas of one word each, leading whitespace kept, so they rejoin exactly. */
+/** `text` split into stream deltas of one word each, leading whitespace kept, to rejoin exactly. */
 export function splitIntoDeltas(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }

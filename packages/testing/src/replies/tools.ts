@@ -13,7 +13,7 @@ export function lastUserText(messages: readonly ChatMessage[]): string {
 }
 
 /**
- * The tools the reply calls, in the order they are offered:
+ * The tools the reply calls, in the order the prompt first names them:
  * - `tool_choice: "none"` → none;
  * - a named function → exactly that one;
  * - `"required"` → every tool the last user message names, or else the first tool;
@@ -31,7 +31,11 @@ export function chooseTools(request: ChatRequest): ToolDefinition[] {
     chosen = tools.filter((tool) => tool.name === toolChoice.name);
   } else {
     const prompt = lastUserText(messages);
-    const named = tools.filter((tool) => mentions(prompt, tool.name));
+    const named = tools
+      .map((tool) => ({ tool, at: firstMention(prompt, tool.name) }))
+      .filter((mention) => mention.at !== -1)
+      .sort((left, right) => left.at - right.at)
+      .map((mention) => mention.tool);
     const userSpokeLast = messages.at(-1)?.role === "user";
     if (toolChoice.kind === "required") chosen = named.length > 0 ? named : tools.slice(0, 1);
     else chosen = userSpokeLast ? named : [];
@@ -39,9 +43,9 @@ export function chooseTools(request: ChatRequest): ToolDefinition[] {
   return request.parallelToolCalls ? chosen : chosen.slice(0, 1);
 }
 
-function mentions(prompt: string, name: string): boolean {
+function firstMention(prompt: string, name: string): number {
   // Tool names hold only letters, digits, "_" and "-", so they need no escaping.
-  return new RegExp(`(?<![A-Za-z0-9_-])${name}(?![A-Za-z0-9_-])`, "i").test(prompt);
+  return prompt.search(new RegExp(`(?<![A-Za-z0-9_-])${name}(?![A-Za-z0-9_-])`, "i"));
 }
 
 /**

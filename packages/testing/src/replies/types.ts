@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * const context: ReplyContext = { model: deployment.model, id: "chatcmpl-1", created: 1_700_000_000 };
+ * const context: ReplyContext = { model: "gpt-4o-2024-08-06", created: 1_700_000_000 };
  * ```
  */
 export interface ReplyContext {
@@ -151,7 +151,9 @@ export interface ChatCompletionChunkChoice {
  *
  * @example
  * ```ts
- * for (const chunk of createChatCompletionChunks(body, context)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+ * for (const chunk of createChatCompletionChunks(body, context)) {
+ *   response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+ * }
  * response.end("data: [DONE]\n\n");
  * ```
  */
@@ -179,7 +181,10 @@ export interface Embedding {
  *
  * @example
  * ```ts
- * const reply: EmbeddingsResponse = createEmbeddingsResponse({ input: "hi" }, { model: "text-embedding-3-small" });
+ * const reply: EmbeddingsResponse = createEmbeddingsResponse(
+ *   { input: "hi" },
+ *   { model: "text-embedding-3-small" },
+ * );
  * ```
  */
 export interface EmbeddingsResponse {
