@@ -196,6 +196,25 @@ describe("diagnose against the mock, through the real @azure/identity", () => {
 });
 
 describe("diagnose against the mock, through the real openai and LangChain clients", () => {
+  it("finds the Entra ID failure behind the openai client when the token provider fails", async () => {
+    const unconsented = mock.defaults.tenants.unconsented.tenantId;
+    const client = new AzureOpenAI({
+      endpoint: binding.endpoint.url,
+      apiVersion: binding.apiVersion,
+      deployment: ready().deployments.chat,
+      azureADTokenProvider: () => tokenFor(unconsented),
+      fetch: mock.fetch,
+      maxRetries: 0,
+    });
+    const thrown = await client.chat.completions.create(hello).catch((e: unknown) => e);
+    const error = diagnose(thrown, {
+      tenantId: unconsented,
+      clientId: mock.defaults.clientId,
+      cloud: mock.cloud,
+    });
+    expect(error).toMatchObject({ code: "CONSENT_MISSING", aadstsCode: 700016 });
+  });
+
   it("explains a missing role with the role id and the resource's ARM id", async () => {
     mock.scenario.removeRole(ready().resource, ready().servicePrincipalId ?? "");
     const error = await failure(openAIClient().chat.completions.create(hello));
