@@ -6,6 +6,7 @@ import {
   createChatCompletion,
   promptTriggersContentFilter,
   ReplyEngineError,
+  wantsStream,
 } from "../src/replies/index.js";
 
 const context = { model: "gpt-4o-2024-08-06", id: "chatcmpl-test", created: 1_700_000_000 };
@@ -146,6 +147,32 @@ describe("createChatCompletion", () => {
     expect(JSON.parse(content ?? "")).toEqual({ reply: "Echo: Answer in JSON please" });
   });
 
+  it("answers a JSON schema format with JSON even when tools are offered but none is named", () => {
+    const body = ask("Rate 'Dune' 9", {
+      tools: [{ type: "function", function: { name: "search" } }],
+      response_format: {
+        type: "json_schema",
+        json_schema: {
+          name: "rating",
+          schema: {
+            type: "object",
+            properties: { title: { type: "string" }, score: { type: "integer", maximum: 10 } },
+            required: ["title", "score"],
+          },
+        },
+      },
+    });
+
+    expect(JSON.parse(contentOf(body) ?? "")).toEqual({ title: "Dune", score: 9 });
+  });
+
+  it("tells a streamed request from a plain one", () => {
+    expect(wantsStream(ask("x", { stream: true }))).toBe(true);
+    expect(wantsStream(ask("x", { stream: false }))).toBe(false);
+    expect(wantsStream(ask("x"))).toBe(false);
+    expect(wantsStream(null)).toBe(false);
+  });
+
   it("cuts the content before the earliest stop sequence and still finishes with stop", () => {
     const completion = createChatCompletion(
       ask("one two. three; four", { stop: [";", "."] }),
@@ -254,6 +281,7 @@ describe("content filter markers", () => {
 
     expect(promptTriggersContentFilter(body)).toBe(false);
     expect(promptTriggersContentFilter(ask("[[content-filter:output]]"))).toBe(false);
+    expect(completionTriggersContentFilter(ask("[[content-filter]]"))).toBe(false);
     expect(promptTriggersContentFilter("not a body")).toBe(false);
     expect(promptTriggersContentFilter({ messages: [null, { role: "user" }] })).toBe(false);
   });

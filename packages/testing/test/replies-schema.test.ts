@@ -184,6 +184,35 @@ describe("structured output", () => {
     });
   });
 
+  it("takes a full ISO date-time from the prompt for a date-time field", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        at: { type: "string", format: "date-time" },
+        day: { type: "string", format: "date" },
+      },
+      required: ["at", "day"],
+    };
+
+    expect(structuredReply(schema, "Book it for 2025-06-01T09:30:00+02:00 please")).toEqual({
+      at: "2025-06-01T09:30:00+02:00",
+      day: "2025-01-01",
+    });
+  });
+
+  it("ignores digits inside words, versions and quoted phrases when taking numbers", () => {
+    const schema = {
+      type: "object",
+      properties: { name: { type: "string" }, count: { type: "integer" } },
+      required: ["name", "count"],
+    };
+
+    expect(structuredReply(schema, "Ask gpt-4o v1.2.3 about 'iPhone 15' under 1000")).toEqual({
+      name: "iPhone 15",
+      count: 1000,
+    });
+  });
+
   it("fills an array of numbers with every number left in the prompt", () => {
     const schema = {
       type: "object",
