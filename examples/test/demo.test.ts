@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runExample } from "./run-example.ts";
 
-const escape = String.fromCharCode(27);
+const ansiEscape = String.fromCharCode(27);
 let output: { stdout: string; stderr: string };
 
 beforeAll(async () => {
@@ -28,7 +28,7 @@ describe("pnpm demo", () => {
 
   it("prints nothing on stderr, no colour codes and nothing that looks like a token off a terminal", () => {
     expect(output.stderr).toBe("");
-    expect(output.stdout).not.toContain(escape);
+    expect(output.stdout).not.toContain(ansiEscape);
     expect(output.stdout).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/);
     expect(output.stdout).not.toContain("PRIVATE KEY");
   });

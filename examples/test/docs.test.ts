@@ -1,0 +1,28 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderOnboardingGuide } from "../docs/onboarding.ts";
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+const read = (file: string) => readFile(path.join(repoRoot, file), "utf8");
+
+describe("documentation", () => {
+  it("docs/onboarding.md is what the checklist renderer produces (run `pnpm docs:generate` after a change)", async () => {
+    expect(await read("docs/onboarding.md")).toBe(renderOnboardingGuide());
+  });
+
+  it("docs/troubleshooting.md explains every error code, and no code that does not exist", async () => {
+    const errorsSource = await read("packages/core/src/errors.ts");
+    const union = errorsSource.slice(
+      errorsSource.indexOf("export type CrossTenantErrorCode"),
+      errorsSource.indexOf(";", errorsSource.indexOf("export type CrossTenantErrorCode")),
+    );
+    const codes = [...union.matchAll(/"([A-Z_]+)"/g)].map((match) => match[1]);
+    const documented = [
+      ...(await read("docs/troubleshooting.md")).matchAll(/^### ([A-Z_]+)$/gm),
+    ].map((match) => match[1]);
+
+    expect(codes.length).toBeGreaterThan(30);
+    expect([...documented].sort()).toEqual([...codes].sort());
+  });
+});
