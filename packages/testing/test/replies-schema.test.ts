@@ -63,6 +63,12 @@ const order = {
     note: { type: ["string", "null"], maxLength: 4 },
     discount: { anyOf: [{ type: "number", minimum: 0, maximum: 0.5 }, { type: "null" }] },
     gift: { type: "boolean" },
+    reachAt: {
+      oneOf: [
+        { type: "integer", minimum: 1000 },
+        { type: "string", format: "email" },
+      ],
+    },
     tags: { type: "array", items: { type: "string", minLength: 3 }, uniqueItems: true },
   },
   required: ["orderId", "placedAt", "status", "customer", "lines", "channel"],
@@ -114,6 +120,7 @@ describe("structured output", () => {
       channel: "web",
       customer: { address: { country: "FR" } },
       gift: true,
+      reachAt: 1000,
     });
     expect((value as { lines: unknown[] }).lines).toHaveLength(2);
   });

@@ -61,15 +61,17 @@ class ValueGenerator {
     }
     if ("const" in node) return node.const;
     if (Array.isArray(node.enum)) return node.enum[slot.variant % node.enum.length];
-    const branches = node.anyOf ?? node.oneOf;
+    const keyword = Array.isArray(node.anyOf) ? "anyOf" : "oneOf";
+    const branches = node[keyword];
     if (Array.isArray(branches)) {
       const { anyOf: _anyOf, oneOf: _oneOf, ...rest } = node;
       // The first branch wins, unless it would recurse into a definition being built.
-      const branch =
-        (branches as JsonSchema[]).find(
-          (candidate) => candidate !== false && !this.#reenters(candidate),
-        ) ?? (branches[0] as JsonSchema);
-      return this.generate(mergeSchemas(rest, branch), [...path, "anyOf"], slot);
+      const usable = branches.findIndex(
+        (candidate) => candidate !== false && !this.#reenters(candidate),
+      );
+      const index = usable === -1 ? 0 : usable;
+      const branch = branches[index] as JsonSchema;
+      return this.generate(mergeSchemas(rest, branch), [...path, keyword, index], slot);
     }
 
     switch (typeOf(node)) {
