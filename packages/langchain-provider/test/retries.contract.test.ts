@@ -146,6 +146,20 @@ describe("retries of a tenant chat model", () => {
     expect(text).toBe("Echo: stream after 502");
   });
 
+  it("fails a stream cut after it started rather than ending it short", async () => {
+    platform.mock.faults.add({ route: "chat", count: 1, effect: { type: "cutStream", afterChunks: 2 } });
+
+    const reading = (async () => {
+      let text = "";
+      for await (const chunk of await model().stream("one two three four five")) {
+        text += String(chunk.content);
+      }
+      return text;
+    })();
+
+    await expect(reading).rejects.toThrow(/terminated/);
+  });
+
   it("gives up after maxRetries and reports the last failure", async () => {
     platform.mock.faults.add({ route: "chat", effect: { type: "status", status: 503 } });
     const before = chatStatuses();
