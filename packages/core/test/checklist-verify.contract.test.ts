@@ -308,6 +308,69 @@ describe("verifyChecklist against the mock", () => {
     expect(mock.journal.entries().filter((entry) => entry.route === "chat")).toEqual([]);
   });
 
+  it("passes network access through an approved private endpoint with public access off", async () => {
+    const scenario = structuredClone(mock.scenario.current);
+    for (const resource of scenario.resources) {
+      resource.network.publicNetworkAccess = "Disabled";
+      resource.network.privateEndpoints = [{ name: "platform-pe", status: "Approved" }];
+    }
+    mock.scenario.replace(scenario);
+
+    const report = await verifyChecklist({
+      app: platformApp(),
+      binding: createTenantBinding(bindingInput()),
+      egressIps: [],
+      privateEndpoint: true,
+    });
+
+    expect(report.summary.status, JSON.stringify(report.steps, null, 2)).toBe("pass");
+    expect(statusOf(report, "network-access")?.evidence.join("\n")).toMatch(
+      /approved private endpoint/,
+    );
+    expect(statusOf(report, "network-access")?.evidence.join("\n")).toMatch(
+      /run verify from the platform's network/,
+    );
+  });
+
+  it("fails network access when the private endpoint connection is still pending", async () => {
+    const scenario = structuredClone(mock.scenario.current);
+    for (const resource of scenario.resources) {
+      resource.network.publicNetworkAccess = "Disabled";
+      resource.network.privateEndpoints = [{ name: "platform-pe", status: "Pending" }];
+    }
+    mock.scenario.replace(scenario);
+
+    const report = await verifyChecklist({
+      app: platformApp(),
+      binding: createTenantBinding(bindingInput()),
+      egressIps: [],
+      privateEndpoint: true,
+    });
+
+    expectOnly(report, "network-access", "fail", [/Approve the platform's private endpoint/]);
+  });
+
+  it("never sends a token to an endpoint or ARM host outside the binding's cloud", async () => {
+    const genuine = createTenantBinding(bindingInput());
+    const tampered = {
+      ...genuine,
+      endpoint: { ...genuine.endpoint, url: "https://contoso.openai.azure.com.evil.example" },
+      armResourceId: `@evil.example${genuine.armResourceId}`,
+    };
+
+    const report = await verify({ binding: tampered });
+
+    expect(mock.journal.entries().filter((e) => e.route === "chat" || e.route === "arm")).toEqual(
+      [],
+    );
+    expect(statusOf(report, "role-assignment")?.evidence.join("\n")).toContain(
+      "Refusing to send a token",
+    );
+    expect(statusOf(report, "local-auth-disabled")?.evidence.join("\n")).toContain(
+      "Refusing to send an ARM token",
+    );
+  });
+
   it("marks the data-plane steps unknown when the probe times out, and still reads ARM", async () => {
     mock.faults.add({ route: "chat", effect: { type: "latency", latencyInMs: 2_000 } });
 

@@ -21,6 +21,8 @@ export interface DataPlaneProbeOptions {
   readonly probeDeployment: boolean;
   readonly clientId: string;
   readonly egressIps: readonly string[];
+  /** The platform uses a private endpoint: a public-access refusal says where verify runs, not what is wrong. */
+  readonly privateEndpoint: boolean;
 }
 
 type Findings = [ChecklistItemId, Finding][];
@@ -126,6 +128,23 @@ export async function probeDataPlane(options: DataPlaneProbeOptions): Promise<Fi
         ["tenant", { status: "pass", evidence: "The resource accepted a token of this tenant" }],
         fail("role-assignment", `HTTP ${response.status} PermissionDenied on ${deployment}`),
         ...unverified(["network-access", "deployment"], "the role check failed first"),
+      );
+      return findings;
+    }
+    if (code === "PUBLIC_ACCESS_DISABLED" && options.privateEndpoint) {
+      findings.push(
+        [
+          "network-access",
+          {
+            status: "unknown",
+            evidence:
+              "The probe reached the public endpoint, which is disabled: run verify from the platform's network (through the private endpoint) to test the path itself",
+          },
+        ],
+        ...unverified(
+          ["role-assignment", "deployment"],
+          "the probe did not go through the private endpoint",
+        ),
       );
       return findings;
     }

@@ -189,6 +189,7 @@ export async function verifyChecklist(options: VerifyChecklistOptions): Promise<
       probeDeployment: options.probeDeployment ?? false,
       clientId: app.clientId,
       egressIps: checklist.egressIps,
+      privateEndpoint: checklist.privateEndpoint,
     })) {
       state.add(id, finding);
     }
