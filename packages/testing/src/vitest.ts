@@ -1,7 +1,9 @@
 import { ConfigurationError } from "@crosstenant/core";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { type MockAzure, type StartMockAzureOptions, startMockAzure } from "./mock-azure.js";
 import type { Scenario } from "./scenario.js";
+
+// vitest is an optional peer: this entry point must load without it and say so only when used.
+const vitest = await import("vitest").catch(() => undefined);
 
 /** Options of {@link useMockAzure}. */
 export interface UseMockAzureOptions extends StartMockAzureOptions {
@@ -38,6 +40,12 @@ export interface UseMockAzureOptions extends StartMockAzureOptions {
  * ```
  */
 export function useMockAzure(options: UseMockAzureOptions = {}): () => MockAzure {
+  if (!vitest) {
+    throw new ConfigurationError(
+      "useMockAzure() needs vitest, an optional peer dependency of @crosstenant/testing: install vitest, or use startMockAzure() and close() with your test runner's hooks.",
+    );
+  }
+  const { afterAll, beforeAll, beforeEach } = vitest;
   const { resetBetweenTests = true, ...startOptions } = options;
   let running: MockAzure | undefined;
   let initial: Scenario | undefined;
