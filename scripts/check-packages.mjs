@@ -100,9 +100,8 @@ async function installConsumer(workDir, packed) {
   );
   const peers = {};
   for (const { manifest } of packed) {
-    for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {
-      if (!manifest.peerDependenciesMeta?.[peer]?.optional) peers[peer] = range;
-    }
+    // Optional peers too: a consumer that imports the entry point needing one has it installed.
+    for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) peers[peer] = range;
   }
   await writeFile(
     path.join(consumerDir, "package.json"),
