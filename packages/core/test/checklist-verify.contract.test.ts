@@ -118,6 +118,25 @@ describe("verifyChecklist against the mock", () => {
     for (const entry of chats) expect(entry.status).toBe(400);
   });
 
+  it("sends each deployment a one-token request only when probeDeployment asks for it", async () => {
+    const report = await verifyChecklist({
+      app: platformApp(),
+      binding: createTenantBinding(bindingInput()),
+      egressIps: [mock.defaults.egressIp],
+      probeDeployment: true,
+    });
+
+    expect(report.summary.status).toBe("pass");
+    const evidence = statusOf(report, "deployment")?.evidence.join("\n");
+    expect(evidence).toContain(`${ready().deployments.chat} answered a one-token completion`);
+    expect(evidence).toContain(
+      `${ready().deployments.embeddings} answered a one-token embeddings request`,
+    );
+    const answered = mock.journal.entries().filter((entry) => entry.status === 200);
+    expect(answered.filter((entry) => entry.route === "chat")).toHaveLength(1);
+    expect(answered.filter((entry) => entry.route === "embeddings")).toHaveLength(1);
+  });
+
   it("reports a tenant that never consented as app-consent, with the admin-consent URL", async () => {
     const tenant = mock.defaults.tenants.unconsented;
     const report = await verify({

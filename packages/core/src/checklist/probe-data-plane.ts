@@ -4,9 +4,10 @@ import { diagnoseResponse } from "../diagnose.js";
 import { CrossTenantError, OperationCancelledError } from "../errors.js";
 import {
   assertEndpointInCloud,
-  chatCompletionsUrl,
+  deploymentUrl,
   emptyChatBody,
   oneTokenChatBody,
+  oneTokenEmbeddingsBody,
   withTimeout,
 } from "./probes.js";
 import type { Finding } from "./report-state.js";
@@ -41,8 +42,9 @@ async function send(
   options: DataPlaneProbeOptions,
   deployment: string,
   body: string,
+  operation: "chat/completions" | "embeddings" = "chat/completions",
 ): Promise<{ response: Response; diagnosed: CrossTenantError | undefined }> {
-  const url = chatCompletionsUrl(options.binding, deployment);
+  const url = deploymentUrl(options.binding, deployment, operation);
   assertEndpointInCloud(url, options.binding);
   return withTimeout(
     `The data-plane probe of deployment ${deployment}`,
@@ -179,6 +181,19 @@ async function completionProbe(
         "deployment",
         { status: "pass", evidence: `Deployment ${deployment} answered a one-token completion` },
       ];
+    }
+    // An embeddings deployment refuses chat with 400; it gets a one-token embeddings request.
+    if (response.status === 400 && !diagnosed) {
+      const embeddings = await send(options, deployment, oneTokenEmbeddingsBody, "embeddings");
+      if (embeddings.response.ok) {
+        return [
+          "deployment",
+          {
+            status: "pass",
+            evidence: `Deployment ${deployment} answered a one-token embeddings request`,
+          },
+        ];
+      }
     }
     return [
       "deployment",

@@ -90,10 +90,14 @@ export function principalObjectIdOf(token: string): string | undefined {
   }
 }
 
-/** The data-plane URL of a deployment's chat completions. */
-export function chatCompletionsUrl(binding: TenantBinding, deployment: string): URL {
+/** The data-plane URL of one operation of a deployment. */
+export function deploymentUrl(
+  binding: TenantBinding,
+  deployment: string,
+  operation: "chat/completions" | "embeddings" = "chat/completions",
+): URL {
   const url = new URL(
-    `/openai/deployments/${encodeURIComponent(deployment)}/chat/completions`,
+    `/openai/deployments/${encodeURIComponent(deployment)}/${operation}`,
     binding.endpoint.url,
   );
   url.searchParams.set("api-version", binding.apiVersion);
@@ -111,6 +115,9 @@ export const oneTokenChatBody = JSON.stringify({
   messages: [{ role: "user", content: "ping" }],
   max_tokens: 1,
 });
+
+/** A one-token embeddings request, for a deployment that does not do chat. */
+export const oneTokenEmbeddingsBody = JSON.stringify({ input: "ping" });
 
 /** Reads a JSON body, or undefined when it is not JSON. */
 export async function readJson(response: Response): Promise<unknown> {
