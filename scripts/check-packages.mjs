@@ -101,7 +101,8 @@ async function installConsumer(workDir, packed) {
   const peers = {};
   for (const { manifest } of packed) {
     // Optional peers too: a consumer that imports the entry point needing one has it installed.
-    for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) peers[peer] = range;
+    for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {}))
+      peers[peer] = range;
   }
   await writeFile(
     path.join(consumerDir, "package.json"),
