@@ -1,6 +1,14 @@
 import { ConfigurationError, type ConfigurationIssue } from "../errors.js";
 
-/** Azure allows at most this many IP rules on one Cognitive Services account. */
+/**
+ * Azure allows at most this many IP rules on one Cognitive Services account.
+ *
+ * @example
+ * ```ts
+ * import { MAX_EGRESS_IP_RULES } from "@crosstenant/core";
+ * if (egressIps.length > MAX_EGRESS_IP_RULES) console.error("merge addresses into CIDR ranges");
+ * ```
+ */
 export const MAX_EGRESS_IP_RULES = 100;
 
 /** The shortest CIDR prefix accepted: anything wider opens a large part of the internet. */

@@ -1,7 +1,17 @@
 import type { ChecklistItemId } from "../checklist-items.js";
 import type { CrossTenantErrorCode } from "../errors.js";
 
-/** Version of the checklist and report shapes; bumped only on a breaking change. */
+/**
+ * Version of the checklist and report JSON shapes (`docs/checklist-json-schema.md`); bumped only
+ * on a breaking change.
+ *
+ * @example
+ * ```ts
+ * import { CHECKLIST_SCHEMA_VERSION } from "@crosstenant/core";
+ * const report = JSON.parse(text);
+ * if (report.schemaVersion !== CHECKLIST_SCHEMA_VERSION) throw new Error("unknown report version");
+ * ```
+ */
 export const CHECKLIST_SCHEMA_VERSION = 1;
 
 /** One fact a step needs, shown to the customer's admin exactly as it must be entered. */
@@ -51,7 +61,17 @@ export interface ChecklistTarget {
   readonly apiVersion: string;
 }
 
-/** The ordered steps a customer (and the platform) must take for one tenant binding. */
+/**
+ * The ordered steps a customer (and the platform) must take for one tenant binding, as
+ * `buildChecklist` returns it.
+ *
+ * @example
+ * ```ts
+ * import { buildChecklist, type Checklist } from "@crosstenant/core";
+ * const checklist: Checklist = buildChecklist({ app, binding, egressIps: ["203.0.113.10"] });
+ * for (const step of checklist.steps) console.log(step.id, step.owner, step.title);
+ * ```
+ */
 export interface Checklist {
   readonly schemaVersion: typeof CHECKLIST_SCHEMA_VERSION;
   readonly kind: "checklist";
@@ -71,6 +91,12 @@ export interface Checklist {
  * Outcome of one step after verification: `pass`; `fail` (must be fixed); `warn` (works, but
  * should change); `unknown` (a probe could not tell, often because an earlier step failed);
  * `skipped` (not checked, by configuration).
+ *
+ * @example
+ * ```ts
+ * import type { StepStatus } from "@crosstenant/core";
+ * const blocking = (status: StepStatus) => status === "fail";
+ * ```
  */
 export type StepStatus = "pass" | "fail" | "warn" | "unknown" | "skipped";
 
@@ -93,7 +119,16 @@ export interface ReportSummary {
   readonly text: string;
 }
 
-/** The result of `verifyChecklist`: the checklist, every step's status and evidence, a summary. */
+/**
+ * The result of `verifyChecklist`: the checklist, every step's status and evidence, a summary.
+ *
+ * @example
+ * ```ts
+ * import { verifyChecklist } from "@crosstenant/core";
+ * const report = await verifyChecklist({ app, binding, egressIps: ["203.0.113.10"] });
+ * for (const step of report.steps.filter((s) => s.status === "fail")) console.error(step.id, step.fix);
+ * ```
+ */
 export interface ChecklistReport {
   readonly schemaVersion: typeof CHECKLIST_SCHEMA_VERSION;
   readonly kind: "report";
@@ -104,10 +139,27 @@ export interface ChecklistReport {
   readonly summary: ReportSummary;
 }
 
-/** Output formats of `renderChecklist`. */
+/**
+ * Output formats of `renderChecklist`.
+ *
+ * @example
+ * ```ts
+ * import { type ChecklistFormat, renderChecklist } from "@crosstenant/core";
+ * const format: ChecklistFormat = "terraform";
+ * writeFileSync("crosstenant.tf", renderChecklist(checklist, format));
+ * ```
+ */
 export type ChecklistFormat = "markdown" | "text" | "json" | "azure-cli" | "bicep" | "terraform";
 
-/** Every format `renderChecklist` accepts, in the order the CLI lists them. */
+/**
+ * Every format `renderChecklist` accepts, in the order the CLI lists them.
+ *
+ * @example
+ * ```ts
+ * import { checklistFormats, renderChecklist } from "@crosstenant/core";
+ * const all = checklistFormats.map((format) => renderChecklist(checklist, format));
+ * ```
+ */
 export const checklistFormats: readonly ChecklistFormat[] = Object.freeze([
   "markdown",
   "text",
