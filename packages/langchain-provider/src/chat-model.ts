@@ -58,6 +58,8 @@ export interface TenantChatOptions extends TenantChatPassThroughOptions, RetryOp
    * callbacks receive (`ls_provider` is `"azure"` either way). Default true.
    */
   readonly tracingMetadata?: boolean;
+  /** The platform's public egress IPs: a firewall failure's message names them as the ones to allow. */
+  readonly egressIps?: readonly string[];
 }
 
 /** Options of {@link createChatModel}. */
@@ -154,7 +156,12 @@ function chatSetup(options: ChatModelOptions): ChatSetup {
     options,
     tenant,
     fields,
-    errorContext: { binding, deployment, clientId: app.clientId },
+    errorContext: {
+      binding,
+      deployment,
+      clientId: app.clientId,
+      ...(options.egressIps === undefined ? {} : { egressIps: options.egressIps }),
+    },
   };
   setups.set(options, setup);
   return setup;

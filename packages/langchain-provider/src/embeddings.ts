@@ -20,6 +20,8 @@ export interface TenantEmbeddingsOptions extends RetryOptions {
   readonly timeout?: number;
   /** Most requests in flight at once for one `embedDocuments` call. Default 2. */
   readonly maxConcurrency?: EmbeddingsParams["maxConcurrency"];
+  /** The platform's public egress IPs: a firewall failure's message names them as the ones to allow. */
+  readonly egressIps?: readonly string[];
 }
 
 /** Options of {@link createEmbeddings}. */
@@ -86,7 +88,12 @@ export class TenantEmbeddings extends AzureOpenAIEmbeddings {
     this.tenantId = binding.tenantId;
     this.deployment = deployment;
     this.#tenant = tenant;
-    this.#context = { binding, deployment, clientId: app.clientId };
+    this.#context = {
+      binding,
+      deployment,
+      clientId: app.clientId,
+      ...(options.egressIps === undefined ? {} : { egressIps: options.egressIps }),
+    };
 
     // Overwrite everything the constructors may have read from AZURE_OPENAI_* / OPENAI_*.
     this.apiKey = undefined;

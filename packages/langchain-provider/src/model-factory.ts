@@ -7,6 +7,7 @@ import {
 } from "@crosstenant/core";
 import { TenantChatModel, type TenantChatOptions } from "./chat-model.js";
 import { TenantEmbeddings, type TenantEmbeddingsOptions } from "./embeddings.js";
+import { logger } from "./logger.js";
 import { assertSameCloud } from "./tenant-guards.js";
 
 /** Options of a look-up that may wait for the platform's tenant store. */
@@ -186,6 +187,9 @@ export function createTenantModelFactory(options: TenantModelFactoryOptions): Te
         ...(error.checklistItem === undefined ? {} : { checklistItem: error.checklistItem }),
       });
     }
+    logger.verbose(
+      `tenant key "${key}" resolved to tenant ${binding.tenantId} (${binding.endpoint.url})`,
+    );
     const timer = setTimeout(() => {
       if (entries.get(key)?.timer === timer) drop(key);
     }, bindingTtlInMs);
@@ -287,7 +291,11 @@ export function createTenantModelFactory(options: TenantModelFactoryOptions): Te
     forget(key) {
       pending.delete(key);
       const entry = drop(key);
-      if (entry) app.invalidate(entry.binding.tenantId);
+      if (!entry) return;
+      app.invalidate(entry.binding.tenantId);
+      logger.info(
+        `tenant key "${key}" (${entry.binding.tenantId}) forgotten: binding, models and cached token dropped`,
+      );
     },
 
     get size() {

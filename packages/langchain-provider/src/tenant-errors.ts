@@ -10,6 +10,8 @@ export interface TenantErrorContext {
   readonly binding: TenantBinding;
   readonly deployment: string;
   readonly clientId?: string;
+  /** The platform's public egress IPs, named in a firewall remediation. */
+  readonly egressIps?: readonly string[];
 }
 
 const errorName = (error: unknown) =>
@@ -49,6 +51,7 @@ export function toTenantError(error: unknown, context: TenantErrorContext): unkn
     binding,
     deployment,
     ...(context.clientId === undefined ? {} : { clientId: context.clientId }),
+    ...(context.egressIps === undefined ? {} : { egressIps: context.egressIps }),
   });
   if (diagnosed instanceof CrossTenantError) return diagnosed;
 

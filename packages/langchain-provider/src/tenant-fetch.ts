@@ -1,4 +1,5 @@
 import { ConfigurationError } from "@crosstenant/core";
+import { logger } from "./logger.js";
 import {
   backoffDelayInMs,
   isRetryableStatus,
@@ -146,6 +147,9 @@ export function createTenantFetch(options: TenantFetchOptions): typeof globalThi
         if (response.ok) return response;
         if (!renewedToken && (await isTokenRejection(response))) {
           renewedToken = true;
+          logger.info(
+            `tenant ${options.tenantId}: ${expectedOrigin} rejected the token (401); dropping the cached token and retrying once with a fresh one`,
+          );
           options.invalidateToken();
           await response.body?.cancel();
           continue;
@@ -165,6 +169,9 @@ export function createTenantFetch(options: TenantFetchOptions): typeof globalThi
       }
 
       retries += 1;
+      logger.verbose(
+        `tenant ${options.tenantId}: ${"response" in outcome ? `status ${outcome.response.status}` : "connection failed"} from ${expectedOrigin}; retry ${retries} of ${options.retry.maxRetries} in ${Math.round(delay)} ms`,
+      );
       await sleep(delay, signal);
     }
   };

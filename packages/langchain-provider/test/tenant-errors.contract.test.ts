@@ -124,6 +124,7 @@ describe.each(cases)("when $name", (failure) => {
           binding: failure.binding(),
           deployment: failure.deployment(),
           maxRetries: 0,
+          egressIps: [defaultIds.egressIp],
         });
 
         const error = await modes[mode](model).then(
@@ -141,6 +142,9 @@ describe.each(cases)("when $name", (failure) => {
         const { message } = error as Error;
         const named = [failure.expected.tenantId(), failure.binding().endpoint.url];
         expect(named.some((identifier) => message.includes(identifier))).toBe(true);
+        if (failure.expected.code === "NETWORK_ACCESS_DENIED") {
+          expect(message).toContain(defaultIds.egressIp);
+        }
       } finally {
         restore();
       }
