@@ -147,7 +147,11 @@ describe("retries of a tenant chat model", () => {
   });
 
   it("fails a stream cut after it started rather than ending it short", async () => {
-    platform.mock.faults.add({ route: "chat", count: 1, effect: { type: "cutStream", afterChunks: 2 } });
+    platform.mock.faults.add({
+      route: "chat",
+      count: 1,
+      effect: { type: "cutStream", afterChunks: 2 },
+    });
 
     const reading = (async () => {
       let text = "";
