@@ -35,18 +35,19 @@ export interface TokenSourceOptions {
   readonly explainError: (error: unknown, tenantId: string) => CrossTenantError;
 }
 
+// The fields a hit reads come first, so they share the object's first cache line.
 interface CacheEntry {
+  /** Before this instant a call is a pure hit; 0 while no token is held or once dropped. */
+  refreshAt: number;
+  touchedAt: number;
+  /** The same settled promise for every hit, so a hit allocates nothing. */
+  tokenPromise: Promise<string> | undefined;
   readonly key: string;
   readonly tenantId: string;
   readonly scope: string;
   token: TenantAccessToken | undefined;
-  /** The same settled promise for every hit, so a hit allocates nothing. */
-  tokenPromise: Promise<string> | undefined;
-  /** Before this instant a call is a pure hit; 0 while no token is held. */
-  refreshAt: number;
   /** Until this instant the held token is handed out, even while a refresh runs. */
   usableUntil: number;
-  touchedAt: number;
   inflight: Promise<TenantAccessToken> | undefined;
   failedRefreshes: number;
   /** Set once the entry left the cache (evicted, or the source closed). */
@@ -100,7 +101,7 @@ export class TokenSource {
     };
 
     return () => {
-      if (entry !== undefined && !entry.dropped) {
+      if (entry !== undefined) {
         const now = Date.now();
         if (now < entry.refreshAt) {
           if (now - entry.touchedAt > this.#touchIntervalInMs) this.#touch(entry, now);
@@ -151,7 +152,7 @@ export class TokenSource {
     clearInterval(this.#sweepTimer);
 
     const inflight = [...this.#entries.values()].flatMap((entry) => {
-      entry.dropped = true;
+      drop(entry);
       return entry.inflight ?? [];
     });
     this.#closing.abort(closedError(undefined));
@@ -167,14 +168,14 @@ export class TokenSource {
     }
 
     const entry: CacheEntry = {
+      refreshAt: 0,
+      touchedAt: now,
+      tokenPromise: undefined,
       key,
       tenantId,
       scope,
       token: undefined,
-      tokenPromise: undefined,
-      refreshAt: 0,
       usableUntil: 0,
-      touchedAt: now,
       inflight: undefined,
       failedRefreshes: 0,
       dropped: false,
@@ -191,7 +192,7 @@ export class TokenSource {
   }
 
   #evict(entry: CacheEntry, reason: "idle" | "capacity") {
-    entry.dropped = true;
+    drop(entry);
     this.#entries.delete(entry.key);
     logger.verbose(`Dropped the token of tenant ${entry.tenantId} (${entry.scope}): ${reason}`);
     this.#options.emit({
@@ -321,6 +322,9 @@ export class TokenSource {
   }
 
   #hold(entry: CacheEntry, held: TenantAccessToken) {
+    // A request that outlived its entry still returns its token to its callers, but a dropped
+    // entry stays a miss, so providers holding it look the key up again.
+    if (entry.dropped) return;
     const now = Date.now();
     const lifetime = held.expiresOnTimestamp - now;
     const { refreshBeforeExpiryInMs, refreshJitterInMs } = this.#options.cache;
@@ -336,6 +340,11 @@ export class TokenSource {
     entry.usableUntil = held.expiresOnTimestamp - Math.min(maxExpiryMarginInMs, lifetime / 10);
     entry.failedRefreshes = 0;
   }
+}
+
+function drop(entry: CacheEntry) {
+  entry.dropped = true;
+  entry.refreshAt = 0;
 }
 
 function closedError(tenantId: string | undefined) {

@@ -109,12 +109,12 @@ describe("token source: cache", () => {
 
 describe("token source: refresh", () => {
   it("refreshes ahead of expiry in the background while callers keep the held token", async () => {
-    const { app, credential, events } = setup({ cache: { refreshBeforeExpiryInMs: 1_000 } });
-    credential.defaultLifetimeInMs = 2_500;
+    const { app, credential, events } = setup({ cache: { refreshBeforeExpiryInMs: 4_000 } });
+    credential.defaultLifetimeInMs = 6_000;
     const provider = app.tokenProvider(tenantA);
     const first = await provider();
 
-    await sleep(1_600);
+    await sleep(2_100);
     credential.hold();
     const duringRefresh = await provider();
     await until(() => credential.calls.length === 2);
@@ -135,9 +135,9 @@ describe("token source: refresh", () => {
 
   it("keeps serving the held token when a refresh fails, and retries after a backoff", async () => {
     const { app, credential, events } = setup({
-      cache: { refreshBeforeExpiryInMs: 2_000, minRetryDelayInMs: 200, maxRetryDelayInMs: 400 },
+      cache: { refreshBeforeExpiryInMs: 6_000, minRetryDelayInMs: 200, maxRetryDelayInMs: 400 },
     });
-    credential.defaultLifetimeInMs = 4_000;
+    credential.defaultLifetimeInMs = 8_000;
     const provider = app.tokenProvider(tenantA);
     const first = await provider();
 
@@ -162,16 +162,16 @@ describe("token source: refresh", () => {
 
   it("doubles the backoff after each failed refresh, up to the maximum", async () => {
     const { app, credential, events } = setup({
-      cache: { refreshBeforeExpiryInMs: 5_000, minRetryDelayInMs: 100, maxRetryDelayInMs: 200 },
+      cache: { refreshBeforeExpiryInMs: 9_000, minRetryDelayInMs: 100, maxRetryDelayInMs: 200 },
     });
-    credential.defaultLifetimeInMs = 10_000;
+    credential.defaultLifetimeInMs = 12_000;
     const provider = app.tokenProvider(tenantA);
     await provider();
     credential.reply(
       ...Array.from({ length: 3 }, () => ({ error: new Error("token service unavailable") })),
     );
 
-    await sleep(5_100);
+    await sleep(3_100);
     for (let attempt = 1; attempt <= 3; attempt++) {
       await provider();
       await until(() => events.filter((event) => event.type === "token-failed").length === attempt);
