@@ -195,7 +195,7 @@ export function buildChecklist(options: BuildChecklistOptions): Checklist {
   const egressIps = normalizeEgressIps(options.egressIps);
   if (egressIps.length === 0 && !privateEndpoint) {
     throw new ConfigurationError(
-      "Invalid egressIps: the list is empty. Give the platform's public egress IPs, or set privateEndpoint: true when the platform reaches the resource through a private endpoint.",
+      "Invalid egressIps: the list is empty. Give the platform's public egress IPs (egressIps, or --egress-ip on the CLI), or set privateEndpoint: true (--private-endpoint) when the platform reaches the resource through a private endpoint.",
       { issues: [{ path: "egressIps", message: "at least one entry, or privateEndpoint" }] },
     );
   }

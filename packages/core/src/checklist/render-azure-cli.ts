@@ -129,7 +129,7 @@ export function renderAzureCli(checklist: Checklist, report?: ChecklistReport): 
     `APP_ID=${shellQuote(checklist.app.clientId)}`,
     `ROLE_ID=${shellQuote(checklist.role.id)} # ${commentText(checklist.role.name)}`,
     `CUSTOM_SUBDOMAIN=${shellQuote(target.resourceName)}`,
-    `EGRESS_IPS=${list(checklist.egressIps)}`,
+    ...(checklist.privateEndpoint ? [] : [`EGRESS_IPS=${list(checklist.egressIps)}`]),
     `DEPLOYMENTS=${list(target.deployments)}`,
     ...resourceLines(checklist),
   ];
