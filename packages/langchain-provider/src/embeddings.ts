@@ -58,15 +58,11 @@ export class TenantEmbeddings extends AzureOpenAIEmbeddings {
       app,
       binding,
       deployment,
-      ...(options.apiSurface === undefined ? {} : { apiSurface: options.apiSurface }),
-      ...(options.timeout === undefined ? {} : { timeoutInMs: options.timeout }),
-      ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-      ...(options.initialRetryDelayInMs === undefined
-        ? {}
-        : { initialRetryDelayInMs: options.initialRetryDelayInMs }),
-      ...(options.maxRetryDelayInMs === undefined
-        ? {}
-        : { maxRetryDelayInMs: options.maxRetryDelayInMs }),
+      apiSurface: options.apiSurface,
+      timeoutInMs: options.timeout,
+      maxRetries: options.maxRetries,
+      initialRetryDelayInMs: options.initialRetryDelayInMs,
+      maxRetryDelayInMs: options.maxRetryDelayInMs,
     });
 
     // AzureOpenAIEmbeddings has no endpoint field (only an instance name or base path) and
@@ -88,12 +84,7 @@ export class TenantEmbeddings extends AzureOpenAIEmbeddings {
     this.tenantId = binding.tenantId;
     this.deployment = deployment;
     this.#tenant = tenant;
-    this.#context = {
-      binding,
-      deployment,
-      clientId: app.clientId,
-      ...(options.egressIps === undefined ? {} : { egressIps: options.egressIps }),
-    };
+    this.#context = { binding, deployment, clientId: app.clientId, egressIps: options.egressIps };
 
     // Overwrite everything the constructors may have read from AZURE_OPENAI_* / OPENAI_*.
     this.apiKey = undefined;

@@ -1,9 +1,9 @@
+export { createChatModel, TenantChatModel } from "./chat-model.js";
 export type {
   ChatModelOptions,
   TenantChatOptions,
   TenantChatPassThroughOptions,
-} from "./chat-model.js";
-export { createChatModel, TenantChatModel } from "./chat-model.js";
+} from "./chat-options.js";
 export type { EmbeddingsOptions, TenantEmbeddingsOptions } from "./embeddings.js";
 export { createEmbeddings, TenantEmbeddings } from "./embeddings.js";
 export type {

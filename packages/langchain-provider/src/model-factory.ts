@@ -5,7 +5,8 @@ import {
   type TenantBinding,
   type TenantBindingInput,
 } from "@crosstenant/core";
-import { TenantChatModel, type TenantChatOptions } from "./chat-model.js";
+import { TenantChatModel } from "./chat-model.js";
+import type { TenantChatOptions } from "./chat-options.js";
 import { TenantEmbeddings, type TenantEmbeddingsOptions } from "./embeddings.js";
 import { logger } from "./logger.js";
 import { assertSameCloud } from "./tenant-guards.js";

@@ -88,7 +88,7 @@ export function createTenantClient(options: TenantClientOptions): TenantClient {
     invalidateToken: () => app.invalidate(binding.tenantId),
     fetch: cloudFetchFor(binding.cloud),
     retry,
-    ...(options.timeoutInMs === undefined ? {} : { timeoutInMs: options.timeoutInMs }),
+    timeoutInMs: options.timeoutInMs,
   });
   const client = new TenantOpenAIClient(
     {
@@ -102,7 +102,7 @@ export function createTenantClient(options: TenantClientOptions): TenantClient {
       fetch,
       maxRetries: 0,
       logLevel: "off",
-      ...(options.timeoutInMs === undefined ? {} : { timeout: options.timeoutInMs }),
+      timeout: options.timeoutInMs,
     },
     getHeadersWithUserAgent({}, true, "2.0.0") as Record<string, string>,
   );
