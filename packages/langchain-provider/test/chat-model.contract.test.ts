@@ -1,5 +1,6 @@
+import { createTenantBinding } from "@crosstenant/core";
 import { createChatModel } from "@crosstenant/langchain";
-import type { ChatHookRequest } from "@crosstenant/testing";
+import { type ChatHookRequest, defaultIds } from "@crosstenant/testing";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
@@ -84,6 +85,32 @@ describe("a tenant chat model against the mock", () => {
       "/openai/v1/chat/completions",
     ]);
     expect(bodies.seen[0]?.body.model).toBe(platform.chat);
+  });
+
+  it("stays on Chat Completions for a deployment whose name would switch LangChain to /responses", async () => {
+    const deployment = "gpt-5.6-codex-pro";
+    platform.mock.scenario.addDeployment(defaultIds.readyResource, {
+      name: deployment,
+      model: "gpt-4o-mini",
+      kind: "chat",
+    });
+    const binding = createTenantBinding({
+      tenantId: platform.ready.tenantId,
+      endpoint: platform.ready.endpoint.url,
+      deployments: [deployment],
+      cloud: platform.mock.cloud,
+    });
+    const outgoing = recordOutgoingRequests();
+
+    const reply = await createChatModel({ app: platform.app, binding, deployment }).invoke(
+      "still chat",
+    );
+    outgoing.stop();
+
+    expect(reply.content).toBe("Echo: still chat");
+    expect(outgoing.requests.map((request) => request.path.split("?")[0])).toEqual([
+      `/openai/deployments/${deployment}/chat/completions`,
+    ]);
   });
 
   it("answers a batch, one reply per input", async () => {

@@ -58,6 +58,32 @@ describe("createChatModel", () => {
     expect(model.azureOpenAIApiDeploymentName).toBe("gpt-4o");
   });
 
+  it("passes the usual chat options through and sends the deployment as the model", () => {
+    const { app } = countingApp();
+
+    const model = createChatModel({
+      app,
+      binding,
+      deployment: "gpt-4o",
+      maxTokens: 64,
+      stop: ["END"],
+      streamUsage: false,
+      timeout: 12_000,
+      tags: ["support"],
+      metadata: { ticket: "T-1" },
+    });
+
+    expect(model).toMatchObject({
+      maxTokens: 64,
+      stop: ["END"],
+      streamUsage: false,
+      timeout: 12_000,
+      tags: ["support"],
+      metadata: { ticket: "T-1" },
+    });
+    expect(model.invocationParams({})).toMatchObject({ model: "gpt-4o", max_tokens: 64 });
+  });
+
   it("refuses a deployment the binding does not allow, before any token is requested", () => {
     const { app, requested } = countingApp();
 
