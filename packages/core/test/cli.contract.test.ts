@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type MockAzure, startMockAzure } from "@crosstenant/testing";
@@ -88,6 +88,29 @@ describe("crosstenant verify against the mock", () => {
     const result = await crosstenant(["verify", "--config", mockConfig()]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("PLATFORM_SECRET");
+  });
+
+  it("accepts the cloud exactly as crosstenant-mock prints it", async () => {
+    const config = JSON.parse(readFileSync(mockConfig(), "utf8"));
+    const { cloud } = mock;
+    config.cloud = {
+      name: cloud.name,
+      authorityHost: cloud.authorityHost,
+      openAIHostSuffixes: cloud.openAIHostSuffixes,
+      cognitiveServicesScope: cloud.cognitiveServicesScope,
+      armEndpoint: cloud.armEndpoint,
+      armScope: cloud.armScope,
+      caFile: "mock-ca.pem",
+    };
+    const file = path.join(workDir, "printed-cloud.json");
+    writeFileSync(file, JSON.stringify(config));
+
+    const result = await crosstenant(["verify", "--config", file], {
+      PLATFORM_SECRET: mock.defaults.clientSecret,
+    });
+
+    expect(result.stderr).toContain("PASS: 8/8 steps pass.");
+    expect(result.code).toBe(0);
   });
 
   it("accepts --ca-file instead of the config's caFile", async () => {

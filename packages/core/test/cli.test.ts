@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { resolveCliCloud } from "../src/cli/config.js";
 import { createProgress } from "../src/cli/progress.js";
 import { crosstenant } from "./cli-run.js";
 
@@ -233,5 +234,35 @@ describe("verify progress", () => {
       "crosstenant verify Contoso: account settings through ARM started\n",
       "crosstenant verify Contoso: FAIL: 7/8 steps pass; fix: deployment.\n",
     ]);
+  });
+});
+
+describe("the config file's cloud", () => {
+  const printed = (authorityHost: string) => ({
+    name: "lab",
+    authorityHost,
+    openAIHostSuffixes: [".openai.lab.localhost"],
+    cognitiveServicesScope: "https://cognitiveservices.azure.com/.default",
+    armEndpoint: "https://management.lab.localhost",
+  });
+
+  it("reads the audience from the scope, and allows loopback only for a loopback authority", () => {
+    const local = resolveCliCloud(printed("https://localhost:4443"), {}, workDir);
+    expect(local.cognitiveServicesAudience).toBe("https://cognitiveservices.azure.com");
+    expect(local.allowLoopback).toBe(true);
+    expect(local.allowPorts).toBe(true);
+
+    const remote = resolveCliCloud(printed("https://login.lab.example"), {}, workDir);
+    expect(remote.allowLoopback).toBe(false);
+    expect(remote.allowPorts).toBe(false);
+  });
+
+  it("keeps an explicit allowLoopback: false even for a loopback authority", () => {
+    const cloud = resolveCliCloud(
+      { ...printed("https://localhost:4443"), allowLoopback: false },
+      {},
+      workDir,
+    );
+    expect(cloud.allowLoopback).toBe(false);
   });
 });

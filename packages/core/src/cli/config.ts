@@ -17,7 +17,11 @@ import { ConfigurationError } from "../errors.js";
  * ```
  *
  * `cloud` is a built-in cloud's name or a `defineCloud` options object; such an object may name a
- * `caFile` (PEM) instead of `caPem`, which is how `crosstenant verify` talks to the mock.
+ * `caFile` (PEM) instead of `caPem`, which is how `crosstenant verify` talks to the mock. The
+ * `cloud` object that `crosstenant-mock` prints can be pasted as is: a missing
+ * `cognitiveServicesAudience` is read from `cognitiveServicesScope`, and a cloud whose authority
+ * host is on loopback (only the mock's is) allows loopback endpoints and ports unless it says
+ * otherwise.
  * A secret credential may name an environment variable (`clientSecretEnv`) instead of holding
  * the secret. Relative paths are relative to the config file.
  */
@@ -68,6 +72,21 @@ function readPem(file: string, what: string): string {
   }
 }
 
+/** A cloud whose token service is on this machine is a test cloud (the mock): its hosts are too. */
+function isLoopbackAuthority(authorityHost: unknown): boolean {
+  try {
+    const { hostname } = new URL(String(authorityHost));
+    return hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "127.0.0.1";
+  } catch {
+    return false;
+  }
+}
+
+const audienceOf = (scope: unknown) =>
+  typeof scope === "string" && scope.endsWith("/.default")
+    ? scope.slice(0, -"/.default".length)
+    : undefined;
+
 /**
  * Resolves the cloud from the config and `--cloud` / `--ca-file`. A CA file applies only to a
  * defined cloud: a built-in cloud always trusts the public roots.
@@ -90,8 +109,14 @@ export function resolveCliCloud(
 
   const { caFile, ...definition } = chosen as Record<string, unknown> & { caFile?: unknown };
   const caPath = flags.caFile ?? (typeof caFile === "string" ? path.resolve(baseDir, caFile) : "");
+  const local = isLoopbackAuthority(definition.authorityHost);
+  const audience =
+    definition.cognitiveServicesAudience ?? audienceOf(definition.cognitiveServicesScope);
   return defineCloud({
     ...(definition as Parameters<typeof defineCloud>[0]),
+    ...(audience === undefined ? {} : { cognitiveServicesAudience: audience as string }),
+    allowLoopback: (definition.allowLoopback as boolean | undefined) ?? local,
+    allowPorts: (definition.allowPorts as boolean | undefined) ?? local,
     ...(caPath ? { caPem: readPem(caPath, "the CA file") } : {}),
   });
 }
