@@ -113,6 +113,23 @@ describe("a tenant chat model against the mock", () => {
     ]);
   });
 
+  it("serializes without the token it sent, the client secret or the token provider", async () => {
+    const model = readyModel();
+    await model.invoke("use the token");
+    const { token } = await platform.app.getToken(platform.ready.tenantId);
+
+    const serialized = [
+      JSON.stringify(model),
+      JSON.stringify(model.toJSON()),
+      JSON.stringify(model.bindTools([weather])),
+    ].join("\n");
+
+    expect(serialized).not.toContain(token);
+    expect(serialized).not.toContain(platform.mock.defaults.clientSecret);
+    expect(serialized).not.toMatch(/token_provider|tokenProvider|authorization/i);
+    expect(serialized).toContain(platform.ready.endpoint.url);
+  });
+
   it("answers a batch, one reply per input", async () => {
     const replies = await readyModel().batch(["one", "two", "three"]);
 
