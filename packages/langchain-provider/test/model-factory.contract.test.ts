@@ -16,7 +16,8 @@ beforeAll(async () => {
   const { scenario, extra } = scenarioWithTenants(tenantCount);
   tenants = extra;
   platform = await startMockPlatform(scenario);
-});
+  // Fifty tenants mean fifty signing keys to generate: generous, not a speed requirement.
+}, 120_000);
 afterAll(async () => {
   await platform.close();
 });
@@ -69,5 +70,5 @@ describe("a model factory serving many tenants", () => {
     const tokenCounts = platform.mock.journal.tokenRequestCounts();
     for (const tenant of tenants) expect(tokenCounts[tenant.tenantId]).toBe(1);
     expect(factory.size).toBe(tenantCount);
-  });
+  }, 120_000);
 });
