@@ -110,6 +110,20 @@ describe("verifyChecklist against the mock", () => {
     expect(report.principalObjectId).toBe(ready().servicePrincipalId);
   });
 
+  it("skips the account settings without an ARM resource id, and still passes", async () => {
+    const report = await verify({
+      binding: createTenantBinding(bindingInput({ armResourceId: undefined })),
+    });
+
+    expect(statusOf(report, "local-auth-disabled")).toMatchObject({
+      status: "skipped",
+      evidence: [expect.stringContaining("no armResourceId")],
+    });
+    expect(report.summary.status).toBe("pass");
+    expect(report.summary.counts).toMatchObject({ pass: 7, skipped: 1 });
+    expect(mock.journal.entries().filter((entry) => entry.route === "arm")).toEqual([]);
+  });
+
   it("spends no completion tokens: every data-plane probe is refused as an invalid body", async () => {
     await verify();
 

@@ -71,9 +71,10 @@ async function send(
 }
 
 /**
- * Sends each deployment an empty chat request. Azure checks the token, its tenant, the role, the
- * firewall and the deployment before it looks at the body, so a 400 for the body means every
- * check passed, without spending a token. A refusal names the step; the steps Azure checks after
+ * Sends each deployment an empty chat request. Azure's front end checks the token, its tenant,
+ * the role, the firewall and the deployment before the model reads the body (inferred from the
+ * error order in Azure's documented failures; the mock does the same), so a 400 for the body
+ * means every check passed, without spending a token. A refusal names the step; the steps Azure checks after
  * it stay unknown.
  */
 export async function probeDataPlane(options: DataPlaneProbeOptions): Promise<Findings> {
