@@ -4,11 +4,11 @@ export type { ChatHook, ChatHookContext, ChatHookReply, ChatHookRequest } from "
 export type { AadstsCode } from "./entra-errors.js";
 export type { FaultEffect, FaultHandle, FaultOptions } from "./faults.js";
 export { MockFaults } from "./faults.js";
+export type { FederatedTokenOptions } from "./federated-token.js";
 export type { JournalEntry, JournalFilter, MockRoute } from "./journal.js";
 export { MockJournal } from "./journal.js";
 export { LiveScenario } from "./live-scenario.js";
 export type {
-  FederatedTokenOptions,
   MockAzure,
   MockIdentityOptions,
   StartMockAzureOptions,

@@ -7,15 +7,14 @@ import {
   createCloudFetch,
   defineCloud,
 } from "@crosstenant/core";
-import { SignJWT } from "jose";
 import { z } from "zod";
 import { createAppCertificate, createMockTlsMaterial } from "./certificates.js";
 import type { ChatHook, ChatHookReply } from "./chat-hooks.js";
-import { workloadIssuer } from "./entra.js";
 import { MockFaults } from "./faults.js";
+import { type FederatedTokenOptions, mintFederatedToken } from "./federated-token.js";
 import { MockJournal } from "./journal.js";
 import { LiveScenario } from "./live-scenario.js";
-import { managedIdentityPath, mintEntraAppToken } from "./managed-identity.js";
+import { managedIdentityPath } from "./managed-identity.js";
 import { describeDefaults, type MockDefaults } from "./mock-defaults.js";
 import type { MockState } from "./mock-http.js";
 import { RateLimiter } from "./rate-limiter.js";
@@ -48,19 +47,6 @@ export interface StartMockAzureOptions {
   readonly tokenLifetimeInSeconds?: number;
   /** How many requests the journal keeps (oldest dropped first); 10,000 by default. */
   readonly journalSize?: number;
-}
-
-/** Options of {@link MockAzure.issueFederatedToken}. */
-export interface FederatedTokenOptions {
-  /** Subject, matched against the app's federated identity credentials. */
-  readonly subject: string;
-  /** Issuer; the mock workload-identity issuer (`{authorityHost}/workload-identity`) by default. */
-  readonly issuer?: string;
-  /** Audience; `api://AzureADTokenExchange` by default. */
-  readonly audience?: string;
-  /** For an Entra issuer: whether the token is app-only (`idtyp: app`); true by default. */
-  readonly appOnly?: boolean;
-  readonly lifetimeInSeconds?: number;
 }
 
 /** Options for an `@azure/identity` credential pointed at the mock. */
@@ -193,12 +179,7 @@ export async function startMockAzure(options: StartMockAzureOptions = {}): Promi
   const server = createServer(
     { key: tls.keyPem, cert: tls.certificateChainPem },
     (request, response) => {
-      void handleRequest(
-        { state, journal, chatHooks, rateLimiter, port: () => port },
-        request,
-        response,
-        endpointOf,
-      );
+      void handleRequest({ state, journal, chatHooks, rateLimiter }, request, response, endpointOf);
     },
   );
   server.on("connection", (socket: Socket) => {
@@ -264,35 +245,8 @@ export async function startMockAzure(options: StartMockAzureOptions = {}): Promi
       IDENTITY_ENDPOINT: `${authorityHost}${managedIdentityPath}`,
       IDENTITY_HEADER: identityHeader,
     }),
-    issueFederatedToken: async (tokenOptions) => {
-      const now = Math.floor(Date.now() / 1000);
-      const lifetime = tokenOptions.lifetimeInSeconds ?? 3600;
-      const audience = tokenOptions.audience ?? cloud.federatedTokenAudience;
-      const issuer = tokenOptions.issuer ?? workloadIssuer(authorityHost);
-      const entraTenant = /^https:\/\/localhost:\d+\/([0-9a-f-]{36})\/v2\.0$/i.exec(issuer)?.[1];
-      if (entraTenant && issuer.startsWith(authorityHost)) {
-        return mintEntraAppToken(keys, {
-          issuer,
-          tenantId: entraTenant,
-          subject: tokenOptions.subject,
-          audience,
-          clientId: tokenOptions.subject,
-          appOnly: tokenOptions.appOnly ?? true,
-          nowInSeconds: now,
-          lifetimeInSeconds: lifetime,
-        });
-      }
-      const key = await keys.federated();
-      return new SignJWT({})
-        .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: key.kid })
-        .setIssuer(issuer)
-        .setSubject(tokenOptions.subject)
-        .setAudience(audience)
-        .setIssuedAt(now)
-        .setNotBefore(now)
-        .setExpirationTime(now + lifetime)
-        .sign(key.privateKey);
-    },
+    issueFederatedToken: (tokenOptions) =>
+      mintFederatedToken(keys, authorityHost, cloud.federatedTokenAudience, tokenOptions),
     onChat: (hook) => {
       chatHooks.push(hook);
       return () => {

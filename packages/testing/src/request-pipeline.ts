@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClientLogger } from "@azure/logger";
@@ -25,7 +26,6 @@ const maxBodyInBytes = 4 * 1024 * 1024;
 export interface PipelineContext extends AzureOpenAIContext {
   readonly state: MockState;
   readonly journal: MockJournal;
-  readonly port: () => number;
 }
 
 type HostKind =
@@ -210,11 +210,7 @@ async function send(
   response: MockResponse,
   cutAfter: number | undefined,
 ): Promise<void> {
-  const requestId = outgoing.getHeader("x-request-id");
-  const common = {
-    "x-request-id": typeof requestId === "string" ? requestId : crypto.randomUUID(),
-    ...response.headers,
-  };
+  const common = { "x-request-id": randomUUID(), ...response.headers };
   if ("json" in response) {
     const payload = JSON.stringify(response.json);
     outgoing.writeHead(response.status, {
