@@ -195,8 +195,13 @@ describe("renderChecklist: bicep", () => {
     expect(bicep).toContain(
       "param platformPrincipalId string = 'e4a9b3c7-4444-4000-8000-0000000000c1'",
     );
-    expect(bicep).toContain("// --- role-assignment: ");
-    expect(bicep).toMatch(/role-assignment: .*\[verified: fail\]/);
+    expect(bicep).toContain(
+      [
+        "// Verified: FAIL",
+        "//   HTTP 401 PermissionDenied on gpt-4o",
+        "//   fix: Assign Cognitive Services OpenAI User",
+      ].join("\n"),
+    );
     expect(() => scan(bicep, "bicep")).not.toThrow();
   });
 
@@ -258,6 +263,20 @@ describe("renderChecklist: terraform", () => {
     expect(blockOf(without, "variable", "resource_group_name")?.attributes.has("default")).toBe(
       false,
     );
+  });
+
+  it("shows each step's verified status, evidence and fix as comments when given a report", () => {
+    const report = reportFor(checklistFor());
+    const terraform = renderChecklist(report, "terraform");
+    expect(terraform).toContain("# Verified: FAIL\n#   HTTP 401 PermissionDenied on gpt-4o");
+    expect(terraform).toContain("# Verified: PASS\n#   tenant looked fine");
+    expect(() => scan(terraform, "hcl")).not.toThrow();
+
+    const script = renderChecklist(report, "azure-cli");
+    expect(script).toContain("# Verified: FAIL\n#   HTTP 401 PermissionDenied on gpt-4o");
+    const file = path.join(workDir, "report-script.sh");
+    writeFileSync(file, script);
+    expect(spawnSync("bash", ["-n", file]).status).toBe(0);
   });
 
   it("documents the network rules as a block to merge into the account's own configuration", () => {

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are bash, where ${...} is a parameter expansion.
 import type { ChecklistItemId } from "../checklist-items.js";
-import { commentText, shellQuote, targetLabel } from "./script-values.js";
+import { commentText, shellQuote, targetLabel, verifiedComment } from "./script-values.js";
 import type { Checklist, ChecklistReport } from "./types.js";
 
 /** What the per-step snippets of every format are made from: a checklist without its steps. */
@@ -101,14 +101,6 @@ function resourceLines(checklist: Checklist): string[] {
   ];
 }
 
-function statusComment(report: ChecklistReport | undefined, id: ChecklistItemId): string[] {
-  const step = report?.steps.find((s) => s.id === id);
-  if (!step) return [];
-  const lines = [`# Verified: ${step.status.toUpperCase()}`];
-  for (const evidence of step.evidence) lines.push(`#   ${commentText(evidence)}`);
-  return lines;
-}
-
 /**
  * Renders the checklist as a bash script for the customer's admin: `set -euo pipefail`, every
  * value in a variable at the top (single-quoted), one block per step. Idempotent where Azure CLI
@@ -138,7 +130,7 @@ export function renderAzureCli(checklist: Checklist, report?: ChecklistReport): 
     lines.push(
       "",
       `# --- ${step.id}: ${commentText(step.title)}${step.required ? "" : " (recommended)"}`,
-      ...statusComment(report, step.id),
+      ...verifiedComment(report, step.id, "#"),
       `echo ${shellQuote(`[${step.id}] ${step.title}`)} >&2`,
       ...step.how.azureCli,
     );

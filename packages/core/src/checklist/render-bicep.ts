@@ -1,6 +1,6 @@
 import type { ChecklistItemId } from "../checklist-items.js";
 import type { ChecklistBasis } from "./render-azure-cli.js";
-import { bicepString, commentText, targetLabel } from "./script-values.js";
+import { bicepString, commentText, targetLabel, verifiedComment } from "./script-values.js";
 import type { Checklist, ChecklistReport } from "./types.js";
 
 /** The ARM api-version the generated templates use for the account (read only, `existing`). */
@@ -99,10 +99,10 @@ export function renderBicep(checklist: Checklist, report?: ChecklistReport): str
   ];
 
   for (const step of checklist.steps) {
-    const status = report?.steps.find((s) => s.id === step.id)?.status;
     lines.push(
       "",
-      `// --- ${step.id}: ${commentText(step.title)}${status ? ` [verified: ${status}]` : ""}`,
+      `// --- ${step.id}: ${commentText(step.title)}`,
+      ...verifiedComment(report, step.id, "//"),
       ...step.how.bicep,
     );
   }

@@ -1,6 +1,6 @@
 import type { ChecklistItemId } from "../checklist-items.js";
 import type { ChecklistBasis } from "./render-azure-cli.js";
-import { commentText, hclString, targetLabel } from "./script-values.js";
+import { commentText, hclString, targetLabel, verifiedComment } from "./script-values.js";
 import type { Checklist, ChecklistReport } from "./types.js";
 
 const networkComment = (basis: ChecklistBasis) => {
@@ -142,10 +142,10 @@ export function renderTerraform(checklist: Checklist, report?: ChecklistReport):
   ];
 
   for (const step of checklist.steps) {
-    const status = report?.steps.find((s) => s.id === step.id)?.status;
     lines.push(
       "",
-      `# --- ${step.id}: ${commentText(step.title)}${status ? ` [verified: ${status}]` : ""}`,
+      `# --- ${step.id}: ${commentText(step.title)}`,
+      ...verifiedComment(report, step.id, "#"),
       ...step.how.terraform,
     );
   }

@@ -1,4 +1,5 @@
-import type { ChecklistTarget } from "./types.js";
+import type { ChecklistItemId } from "../checklist-items.js";
+import type { ChecklistReport, ChecklistTarget } from "./types.js";
 
 const armResourceIdPattern =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.CognitiveServices\/accounts\/([^/]+)$/i;
@@ -42,6 +43,23 @@ export const withoutControlCharacters = (value: string, replacement = "") =>
 /** Text made safe for a one-line comment in any of the generated languages. */
 export const commentText = (value: string) =>
   withoutControlCharacters(value, " ").replaceAll("*/", "* /");
+
+/**
+ * Comment lines with a step's verified status, evidence and fix, for the script formats; none
+ * without a report. `marker` is the language's line-comment marker.
+ */
+export function verifiedComment(
+  report: ChecklistReport | undefined,
+  id: ChecklistItemId,
+  marker: "#" | "//",
+): string[] {
+  const step = report?.steps.find((s) => s.id === id);
+  if (!step) return [];
+  const lines = [`${marker} Verified: ${step.status.toUpperCase()}`];
+  for (const evidence of step.evidence) lines.push(`${marker}   ${commentText(evidence)}`);
+  if (step.fix) lines.push(`${marker}   fix: ${commentText(step.fix)}`);
+  return lines;
+}
 
 /** A human name for the target, for headings and comments. */
 export const targetLabel = (target: ChecklistTarget) =>
