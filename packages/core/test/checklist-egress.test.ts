@@ -1,5 +1,7 @@
 import { ConfigurationError, MAX_EGRESS_IP_RULES, normalizeEgressIps } from "@crosstenant/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isCoveredByRules } from "../src/checklist/egress-ips.js";
 
 function issuesOf(input: unknown): readonly { path: string; message: string }[] {
   try {
@@ -109,5 +111,72 @@ describe("normalizeEgressIps", () => {
     expect(issuesOf("203.0.113.10")).toEqual([
       { path: "egressIps", message: "must be an array of strings" },
     ]);
+  });
+});
+
+describe("egress IP properties", () => {
+  const refused: [number, number][] = [
+    ["0.0.0.0", 8],
+    ["10.0.0.0", 8],
+    ["100.64.0.0", 10],
+    ["127.0.0.0", 8],
+    ["169.254.0.0", 16],
+    ["172.16.0.0", 12],
+    ["192.0.0.0", 24],
+    ["192.168.0.0", 16],
+    ["198.18.0.0", 15],
+    ["224.0.0.0", 4],
+    ["240.0.0.0", 4],
+  ].map(([base, prefix]) => {
+    const start = (base as string)
+      .split(".")
+      .reduce((value, octet) => value * 256 + Number(octet), 0);
+    return [start, start + 2 ** (32 - (prefix as number)) - 1];
+  });
+  const dotted = (value: number) =>
+    [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+  const address = fc.integer({ min: 0, max: 2 ** 32 - 1 });
+
+  it("accepts an address exactly when it lies outside every refused range", () => {
+    fc.assert(
+      fc.property(address, (value) => {
+        const inRefused = refused.some(([first, last]) => first <= value && value <= last);
+        let accepted = true;
+        try {
+          normalizeEgressIps([dotted(value)]);
+        } catch {
+          accepted = false;
+        }
+        return accepted === !inRefused;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("is idempotent and keeps the first occurrence of each entry", () => {
+    const publicAddress = address
+      .filter((value) => !refused.some(([first, last]) => first <= value && value <= last))
+      .map(dotted);
+    fc.assert(
+      fc.property(fc.array(publicAddress, { maxLength: 60 }), (list) => {
+        const once = normalizeEgressIps([...list, ...list]);
+        expect(normalizeEgressIps(once)).toEqual(once);
+        expect(once).toEqual([...new Set(list)]);
+      }),
+    );
+  });
+
+  it("finds every address of a range covered by that range, and none just outside", () => {
+    fc.assert(
+      fc.property(address, fc.integer({ min: 8, max: 32 }), fc.nat(), (value, prefix, offset) => {
+        const size = 2 ** (32 - prefix);
+        const first = Math.floor(value / size) * size;
+        const rule = `${dotted(first)}/${prefix}`;
+        expect(isCoveredByRules(dotted(first + (offset % size)), [rule])).toBe(true);
+        if (first > 0) expect(isCoveredByRules(dotted(first - 1), [rule])).toBe(false);
+        if (first + size <= 2 ** 32 - 1)
+          expect(isCoveredByRules(dotted(first + size), [rule])).toBe(false);
+      }),
+    );
   });
 });
