@@ -98,7 +98,13 @@ export async function createMockTlsMaterial(): Promise<MockTlsMaterial> {
   };
 }
 
-/** A self-signed RSA certificate with its private key, as an app registration credential. */
+/**
+ * A self-signed RSA certificate with its private key, as an app registration credential.
+ * @example
+ * ```ts
+ * const { certificateWithKeyPem } = await createAppCertificate("stranger");
+ * ```
+ */
 export interface AppCertificate {
   /** The certificate alone (what is registered on the app). */
   readonly certificatePem: string;
@@ -109,6 +115,12 @@ export interface AppCertificate {
 /**
  * Makes a self-signed RSA certificate for an app registration. RSA, because MSAL signs client
  * assertions with PS256.
+ * @example
+ * ```ts
+ * const stranger = await createAppCertificate("stranger");
+ * const certificate = stranger.certificateWithKeyPem;
+ * new ClientCertificateCredential(tenantId, clientId, { certificate });
+ * ```
  */
 export async function createAppCertificate(subject: string): Promise<AppCertificate> {
   const keys = (await webcrypto.subtle.generateKey(rsaKeyAlgorithm, true, [

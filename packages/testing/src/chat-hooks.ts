@@ -1,4 +1,10 @@
-/** What a chat hook sees of one chat completions request that passed every check. */
+/**
+ * What a chat hook sees of one chat completions request that passed every check.
+ * @example
+ * ```ts
+ * mock.onChat((request) => (request.stream ? undefined : { content: "Hi" }));
+ * ```
+ */
 export interface ChatHookRequest {
   /** The parsed JSON body as the client sent it. */
   readonly body: Readonly<Record<string, unknown>>;
@@ -6,7 +12,15 @@ export interface ChatHookRequest {
   readonly stream: boolean;
 }
 
-/** Who sent the request and where it went. */
+/**
+ * Who sent the request and where it went.
+ * @example
+ * ```ts
+ * mock.onChat((_request, context) =>
+ *   context.tenantId === tenantA ? { content: "A" } : undefined,
+ * );
+ * ```
+ */
 export interface ChatHookContext {
   readonly resource: string;
   readonly deployment: string;
@@ -19,6 +33,13 @@ export interface ChatHookContext {
 /**
  * A hook's answer: assistant text to put in the reply (JSON or streamed), or a whole HTTP answer
  * (status, JSON body, headers) sent instead of a reply.
+ * @example
+ * ```ts
+ * mock.scriptChatReplies([
+ *   { content: "first" },
+ *   { status: 500, body: { error: { code: "500" } } },
+ * ]);
+ * ```
  */
 export type ChatHookReply =
   | { readonly content: string }
@@ -28,7 +49,13 @@ export type ChatHookReply =
       readonly headers?: Readonly<Record<string, string>>;
     };
 
-/** A per-test chat hook; returning `undefined` lets the next hook, then the reply engine, answer. */
+/**
+ * A per-test chat hook; returning `undefined` lets the next hook, then the reply engine, answer.
+ * @example
+ * ```ts
+ * const removeHook = mock.onChat(() => ({ content: "Sunny." }));
+ * ```
+ */
 export type ChatHook = (
   request: ChatHookRequest,
   context: ChatHookContext,

@@ -37,7 +37,7 @@ const decode = (assertion: string) => {
   }
 };
 
-/** Whether an assertion names a certificate (`x5t#S256` or `x5t`) rather than a federated issuer. */
+/** Whether an assertion names a certificate (`x5t#S256`, `x5t`) rather than a federated issuer. */
 export function isCertificateAssertion(assertion: string): boolean {
   const header = decode(assertion)?.header as ProtectedHeaderParameters | undefined;
   return Boolean(header && (header["x5t#S256"] || header.x5t));

@@ -23,7 +23,13 @@ export const aadstsFailures = {
   90033: { error: "temporarily_unavailable", status: 503 },
 } as const;
 
-/** An AADSTS code the mock can answer with. */
+/**
+ * An AADSTS code the mock can answer with.
+ * @example
+ * ```ts
+ * mock.journal.filter({ route: "token", decision: "AADSTS700016" });
+ * ```
+ */
 export type AadstsCode = keyof typeof aadstsFailures;
 
 const entraTimestamp = (date: Date) => `${date.toISOString().slice(0, 19).replace("T", " ")}Z`;

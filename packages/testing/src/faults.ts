@@ -1,6 +1,12 @@
 import type { MockRoute } from "./journal.js";
 
-/** What a fault does to the requests it matches. */
+/**
+ * What a fault does to the requests it matches.
+ * @example
+ * ```ts
+ * mock.faults.add({ route: "chat", effect: { type: "cutStream", afterChunks: 2 } });
+ * ```
+ */
 export type FaultEffect =
   /** Waits before answering. */
   | { readonly type: "latency"; readonly latencyInMs: number }
@@ -20,7 +26,13 @@ export type FaultEffect =
   /** Shifts the mock's clock (token `iat`/`exp` and token validation) by this many seconds. */
   | { readonly type: "clockSkew"; readonly skewInSeconds: number };
 
-/** Which requests a fault applies to, how often and for how long. */
+/**
+ * Which requests a fault applies to, how often and for how long.
+ * @example
+ * ```ts
+ * mock.faults.add({ route: "token", tenantId, durationInMs: 5_000, effect: { type: "outage" } });
+ * ```
+ */
 export interface FaultOptions {
   /** Route the fault applies to; `any` (the default) for every route. */
   readonly route?: "token" | "discovery" | "chat" | "embeddings" | "arm" | "any";
@@ -35,7 +47,15 @@ export interface FaultOptions {
   readonly effect: FaultEffect;
 }
 
-/** A fault in place; `remove()` takes it away. */
+/**
+ * A fault in place; `remove()` takes it away.
+ * @example
+ * ```ts
+ * const fault = mock.faults.add({ route: "chat", effect: { type: "reset" } });
+ * fault.hits; // requests it applied to
+ * fault.remove();
+ * ```
+ */
 export interface FaultHandle {
   /** Number of requests the fault has applied to so far. */
   readonly hits: number;

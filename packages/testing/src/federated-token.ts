@@ -3,7 +3,13 @@ import { workloadIssuer } from "./entra.js";
 import { mintEntraAppToken } from "./managed-identity.js";
 import type { SigningKeys } from "./signing-keys.js";
 
-/** Options of `MockAzure.issueFederatedToken`. */
+/**
+ * Options of `MockAzure.issueFederatedToken`.
+ * @example
+ * ```ts
+ * const assertion = await mock.issueFederatedToken({ subject: mock.defaults.workloadSubject });
+ * ```
+ */
 export interface FederatedTokenOptions {
   /** Subject, matched against the app's federated identity credentials. */
   readonly subject: string;

@@ -1,4 +1,10 @@
-/** Which part of the mock a request reached. */
+/**
+ * Which part of the mock a request reached.
+ * @example
+ * ```ts
+ * mock.journal.filter({ route: "token" });
+ * ```
+ */
 export type MockRoute =
   | "discovery"
   | "keys"
@@ -9,7 +15,14 @@ export type MockRoute =
   | "managed-identity"
   | "unknown";
 
-/** One request the mock answered. Never holds a secret, an assertion or a token. */
+/**
+ * One request the mock answered. Never holds a secret, an assertion or a token.
+ * @example
+ * ```ts
+ * const [entry] = mock.journal.filter({ route: "chat", decision: "FirewallDenied" });
+ * entry?.egressIp;
+ * ```
+ */
 export interface JournalEntry {
   /** ISO time the request arrived. */
   readonly time: string;
@@ -37,7 +50,13 @@ export interface JournalEntry {
   readonly durationInMs: number;
 }
 
-/** Criteria for {@link MockJournal.filter}; every given field must match. */
+/**
+ * Criteria for {@link MockJournal.filter}; every given field must match.
+ * @example
+ * ```ts
+ * mock.journal.filter({ route: "chat", tenantId, status: 401 });
+ * ```
+ */
 export type JournalFilter = Partial<
   Pick<
     JournalEntry,

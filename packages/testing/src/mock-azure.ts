@@ -35,7 +35,13 @@ const optionsSchema = z.object({
   journalSize: z.number().int().min(1).max(1_000_000).default(10_000),
 });
 
-/** Options of {@link startMockAzure}. */
+/**
+ * Options of {@link startMockAzure}.
+ * @example
+ * ```ts
+ * const mock = await startMockAzure({ scenario: defaultScenario(), tokenLifetimeInSeconds: 600 });
+ * ```
+ */
 export interface StartMockAzureOptions {
   /** Address to listen on; 127.0.0.1 unless told otherwise. */
   readonly host?: string;
@@ -49,14 +55,28 @@ export interface StartMockAzureOptions {
   readonly journalSize?: number;
 }
 
-/** Options for an `@azure/identity` credential pointed at the mock. */
+/**
+ * Options for an `@azure/identity` credential pointed at the mock.
+ * @example
+ * ```ts
+ * new ClientSecretCredential(tenantId, clientId, secret, mock.identityOptions());
+ * ```
+ */
 export interface MockIdentityOptions {
   readonly authorityHost: string;
   readonly disableInstanceDiscovery: true;
   readonly tlsOptions: { readonly ca: string };
 }
 
-/** A running mock Entra ID, Azure OpenAI and ARM. */
+/**
+ * A running mock Entra ID, Azure OpenAI and ARM.
+ * @example
+ * ```ts
+ * const mock = await startMockAzure();
+ * mock.scenario.revokeConsent(mock.defaults.tenants.ready.tenantId);
+ * await mock.close();
+ * ```
+ */
 export interface MockAzure {
   /** `https://localhost:{port}` */
   readonly authorityHost: string;

@@ -2,7 +2,13 @@ import { createAppCertificate } from "./certificates.js";
 import { accountResourceId } from "./role-assignments.js";
 import { defaultIds, type Scenario } from "./scenario.js";
 
-/** One customer tenant of the default scenario, with its Azure OpenAI resource. */
+/**
+ * One customer tenant of the default scenario, with its Azure OpenAI resource.
+ * @example
+ * ```ts
+ * const { tenantId, endpoint, deployments } = mock.defaults.tenants.ready;
+ * ```
+ */
 export interface MockTenantDefaults {
   readonly tenantId: string;
   /** Object id of the platform app's service principal there (undefined when not consented). */
@@ -17,7 +23,13 @@ export interface MockTenantDefaults {
   readonly deployments: { readonly chat: string; readonly embeddings: string };
 }
 
-/** Identifiers and credentials of the default scenario (see `defaultScenario()`). */
+/**
+ * Identifiers and credentials of the default scenario (see `defaultScenario()`).
+ * @example
+ * ```ts
+ * const { clientId, homeTenantId, clientSecret, certificate } = mock.defaults;
+ * ```
+ */
 export interface MockDefaults {
   readonly clientId: string;
   readonly homeTenantId: string;

@@ -166,24 +166,78 @@ export const scenarioSchema = z
     });
   });
 
-/** A scenario as written (defaults may be left out). */
+/**
+ * A scenario as written (defaults may be left out).
+ * @example
+ * ```ts
+ * const scenario: ScenarioInput = { tenants: [{ tenantId, displayName: "Contoso" }] };
+ * ```
+ */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-/** A validated scenario, every default filled in. */
+/**
+ * A validated scenario, every default filled in.
+ * @example
+ * ```ts
+ * const scenario: Scenario = defaultScenario();
+ * ```
+ */
 export type Scenario = z.output<typeof scenarioSchema>;
-/** One app registration of a scenario. */
+/**
+ * One app registration of a scenario.
+ * @example
+ * ```ts
+ * const [platformApp] = defaultScenario().apps;
+ * ```
+ */
 export type ScenarioApp = Scenario["apps"][number];
-/** One tenant of a scenario. */
+/**
+ * One tenant of a scenario.
+ * @example
+ * ```ts
+ * mock.scenario.addTenant({ tenantId, displayName: "Northwind" });
+ * ```
+ */
 export type ScenarioTenant = Scenario["tenants"][number];
-/** One Azure OpenAI resource of a scenario. */
+/**
+ * One Azure OpenAI resource of a scenario.
+ * @example
+ * ```ts
+ * mock.scenario.resource("contoso-openai")?.network.ipRules;
+ * ```
+ */
 export type ScenarioResource = Scenario["resources"][number];
-/** A managed identity the mock's App Service identity endpoint hands tokens for. */
+/**
+ * A managed identity the mock's App Service identity endpoint hands tokens for.
+ * @example
+ * ```ts
+ * const [identity] = defaultScenario().managedIdentities;
+ * ```
+ */
 export type ScenarioManagedIdentity = Scenario["managedIdentities"][number];
-/** One deployment of a resource. */
+/**
+ * One deployment of a resource.
+ * @example
+ * ```ts
+ * mock.scenario.addDeployment("contoso-openai", { name: "o3", model: "o3", kind: "chat" });
+ * ```
+ */
 export type ScenarioDeployment = ScenarioResource["deployments"][number];
-/** One role assignment on a resource, its resource group or its subscription. */
+/**
+ * One role assignment on a resource, its resource group or its subscription.
+ * @example
+ * ```ts
+ * mock.scenario.assignRole("contoso-openai", objectId, openAIUserRole.id, "resourceGroup");
+ * ```
+ */
 export type ScenarioRoleAssignment = ScenarioResource["roleAssignments"][number];
 
-/** Fixed identifiers of the default scenario, so tests and docs can name them. */
+/**
+ * Fixed identifiers of the default scenario, so tests and docs can name them.
+ * @example
+ * ```ts
+ * defaultIds.readyTenantId; // the consented customer tenant of the default scenario
+ * ```
+ */
 export const defaultIds = Object.freeze({
   clientId: "3f0c2a4e-7d1b-4c55-9a2e-1b6f0d9c8a01",
   homeTenantId: "0a1b2c3d-0000-4000-8000-00000000aaaa",

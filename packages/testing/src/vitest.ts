@@ -5,7 +5,13 @@ import type { Scenario } from "./scenario.js";
 // vitest is an optional peer: this entry point must load without it and say so only when used.
 const vitest = await import("vitest").catch(() => undefined);
 
-/** Options of {@link useMockAzure}. */
+/**
+ * Options of {@link useMockAzure}.
+ * @example
+ * ```ts
+ * const mock = useMockAzure({ resetBetweenTests: false });
+ * ```
+ */
 export interface UseMockAzureOptions extends StartMockAzureOptions {
   /**
    * Before each test, put the scenario back as it was at start, clear the journal, the faults
