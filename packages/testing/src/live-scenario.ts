@@ -31,10 +31,15 @@ const notFound = (kind: string, name: string, field: string) =>
 export class LiveScenario {
   #scenario: Scenario;
   readonly #keys: SigningKeys;
+  // Looked up on every request; rebuilt on each change so a fleet of thousands stays cheap.
+  #apps = new Map<string, ScenarioApp>();
+  #tenants = new Map<string, ScenarioTenant>();
+  #resources = new Map<string, ScenarioResource>();
 
   constructor(scenario: Scenario, keys: SigningKeys) {
     this.#scenario = scenario;
     this.#keys = keys;
+    this.#index();
   }
 
   /** The scenario as it is now. Treat it as read-only: change it through the methods. */
@@ -44,17 +49,17 @@ export class LiveScenario {
 
   /** An app registration by client id. */
   app(clientId: string): ScenarioApp | undefined {
-    return this.#scenario.apps.find((app) => app.clientId === clientId);
+    return this.#apps.get(clientId);
   }
 
   /** A tenant by id. */
   tenant(tenantId: string): ScenarioTenant | undefined {
-    return this.#scenario.tenants.find((tenant) => tenant.tenantId === tenantId);
+    return this.#tenants.get(tenantId);
   }
 
   /** An Azure OpenAI resource by name (custom subdomain). */
   resource(name: string): ScenarioResource | undefined {
-    return this.#scenario.resources.find((resource) => resource.name === name);
+    return this.#resources.get(name);
   }
 
   /** Replaces the whole scenario. */
@@ -245,6 +250,15 @@ export class LiveScenario {
     const parsed = scenarioSchema.safeParse(draft);
     if (!parsed.success) throw ConfigurationError.fromZod("mock scenario change", parsed.error);
     this.#scenario = parsed.data;
+    this.#index();
+  }
+
+  #index(): void {
+    this.#apps = new Map(this.#scenario.apps.map((app) => [app.clientId, app]));
+    this.#tenants = new Map(this.#scenario.tenants.map((tenant) => [tenant.tenantId, tenant]));
+    this.#resources = new Map(
+      this.#scenario.resources.map((resource) => [resource.name, resource]),
+    );
   }
 
   #firstAppId(): string {

@@ -166,7 +166,6 @@ export async function startMockAzure(options: StartMockAzureOptions = {}): Promi
     resolveCertificates(scenarioData),
   ]);
   const keys = new SigningKeys();
-  await Promise.all(scenarioData.tenants.map((tenant) => keys.forTenant(tenant.tenantId)));
   const scenario = new LiveScenario(scenarioData, keys);
   const faults = new MockFaults();
   const journal = new MockJournal(journalSize);

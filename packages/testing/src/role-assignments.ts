@@ -31,8 +31,13 @@ const guidFrom = (text: string) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
+// A scenario object is replaced, never changed, by every mutation: safe to cache per object.
+const cache = new WeakMap<Scenario, ScopedRoleAssignment[]>();
+
 /** Every role assignment of the scenario at its ARM scope, without duplicates. */
 export function scopedRoleAssignments(scenario: Scenario): ScopedRoleAssignment[] {
+  const cached = cache.get(scenario);
+  if (cached) return cached;
   const byName = new Map<string, ScopedRoleAssignment>();
   for (const resource of scenario.resources) {
     for (const assignment of resource.roleAssignments) {
@@ -47,7 +52,9 @@ export function scopedRoleAssignments(scenario: Scenario): ScopedRoleAssignment[
       });
     }
   }
-  return [...byName.values()];
+  const assignments = [...byName.values()];
+  cache.set(scenario, assignments);
+  return assignments;
 }
 
 const covers = (scope: string, target: string) =>
