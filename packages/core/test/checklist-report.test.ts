@@ -35,6 +35,27 @@ describe("report state", () => {
     });
   });
 
+  it("lets a more exact fix of the same severity replace the first, keeping the error code", () => {
+    const state = new ReportState();
+    state.add("custom-subdomain", {
+      status: "fail",
+      evidence: "regional endpoint",
+      fix: "use the custom subdomain",
+      errorCode: "ENDPOINT_REGIONAL",
+    });
+    state.add("custom-subdomain", {
+      status: "fail",
+      evidence: "ARM: subdomain contoso",
+      fix: "use https://contoso.openai.azure.com",
+      preferred: true,
+    });
+
+    expect(state.steps().find((s) => s.id === "custom-subdomain")).toMatchObject({
+      fix: "use https://contoso.openai.azure.com",
+      errorCode: "ENDPOINT_REGIONAL",
+    });
+  });
+
   it("leaves a step no probe looked at as skipped, and drops the fix of a passing step", () => {
     const state = new ReportState();
     state.add("tenant", { status: "pass", evidence: "token issued", fix: "irrelevant" });

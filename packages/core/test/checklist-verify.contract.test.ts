@@ -333,7 +333,13 @@ describe("verifyChecklist against the mock", () => {
       binding: bindingInput({ endpoint: "https://eastus.api.cognitive.microsoft.com" }),
     });
 
-    expectOnly(report, "custom-subdomain", "fail", [/custom subdomain/i]);
+    expectOnly(
+      report,
+      "custom-subdomain",
+      "fail",
+      [/custom-subdomain endpoint/, ready().endpoint],
+      "ENDPOINT_REGIONAL",
+    );
     expect(statusOf(report, "custom-subdomain")?.evidence.join("\n")).toContain(
       `"${ready().resource}"`,
     );

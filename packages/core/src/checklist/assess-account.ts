@@ -21,11 +21,25 @@ interface AccountProperties {
 
 type Findings = [ChecklistItemId, Finding][];
 
-const stepFix = (checklist: Checklist, id: ChecklistItemId) => {
-  const step = checklist.steps.find((s) => s.id === id);
-  if (!step) return undefined;
-  const facts = step.what.map((fact) => `${fact.label}: ${fact.value}`).join("; ");
-  return `${step.title}. ${facts}. Azure CLI: ${step.how.azureCli.filter((l) => !l.startsWith("#")).join(" ")}`;
+/** Ready-to-run Azure CLI commands for the account, with its real ids (ARM was read, so they are known). */
+const commands = (checklist: Checklist) => {
+  const { armResourceId = "", resourceGroup = "", accountName = "" } = checklist.target;
+  const quoted = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+  return {
+    addIpRules: (ips: readonly string[]) =>
+      ips
+        .map(
+          (ip) =>
+            `az cognitiveservices account network-rule add --resource-group ${quoted(resourceGroup)} --name ${quoted(accountName)} --ip-address ${ip}`,
+        )
+        .join("; "),
+    set: (property: string) =>
+      `az resource update --ids ${quoted(armResourceId)} --set ${property}`,
+    assignRole: (principalId: string) =>
+      `az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role ${openAIUserRole.id} --scope ${quoted(armResourceId)}`,
+    removeRole: (principalId: string, roleId: string, scope: string) =>
+      `az role assignment delete --assignee ${principalId} --role ${roleId} --scope ${quoted(scope)}`,
+  };
 };
 
 /** Judges an account read from ARM: custom subdomain, network access and local auth. */
@@ -57,7 +71,8 @@ export function assessAccount(
       {
         status: "fail",
         evidence: `ARM: the account's custom subdomain is "${subdomain}" (endpoint ${accountEndpoint || "not shown"})`,
-        fix: `Bind the tenant to the account's custom-subdomain endpoint ${accountEndpoint || `for "${subdomain}"`}, not ${target.endpoint}.`,
+        fix: `Bind the tenant to the account's custom-subdomain endpoint ${accountEndpoint.replace(/\/$/, "") || `for "${subdomain}"`}, not ${target.endpoint}.`,
+        preferred: true,
       },
     ]);
   } else {
@@ -76,14 +91,14 @@ export function assessAccount(
       : {
           status: "warn",
           evidence: `ARM: disableLocalAuth is ${String(properties.disableLocalAuth ?? false)}; API keys still work`,
-          fix: stepFix(checklist, "local-auth-disabled") ?? "",
+          fix: `Disable key-based authentication (the platform never uses keys): ${commands(checklist).set("properties.disableLocalAuth=true")}`,
         },
   ]);
   return findings;
 }
 
 function assessNetwork(properties: AccountProperties, checklist: Checklist): Finding {
-  const fix = stepFix(checklist, "network-access") ?? "";
+  const run = commands(checklist);
   const approvedEndpoints = (properties.privateEndpointConnections ?? []).filter(
     (c) => c.properties?.privateLinkServiceConnectionState?.status === "Approved",
   ).length;
@@ -100,7 +115,7 @@ function assessNetwork(properties: AccountProperties, checklist: Checklist): Fin
       evidence: `ARM: publicNetworkAccess is Disabled and ${checklist.privateEndpoint ? "no private endpoint connection is approved" : "the platform does not use a private endpoint"}`,
       fix: checklist.privateEndpoint
         ? "Approve the platform's private endpoint connection (Networking > Private endpoint connections)."
-        : `Enable public network access from selected networks and allow ${checklist.egressIps.join(", ")}. ${fix}`,
+        : `Allow the platform's egress IPs and enable public access from selected networks only: ${run.addIpRules(checklist.egressIps)}; ${run.set("properties.networkAcls.defaultAction=Deny properties.publicNetworkAccess=Enabled")}`,
       errorCode: "PUBLIC_ACCESS_DISABLED",
     };
   }
@@ -116,7 +131,7 @@ function assessNetwork(properties: AccountProperties, checklist: Checklist): Fin
         rules.length > 0
           ? `ARM: defaultAction is ${String(defaultAction)}, so the ${rules.length} IP rule(s) have no effect and every network may call the resource`
           : `ARM: defaultAction is ${String(defaultAction)} with no IP rules: every network may call the resource`,
-      fix: `Set the default action to Deny after allowing ${checklist.egressIps.join(", ")}. ${fix}`,
+      fix: `Make the IP rules effective: set the default action to Deny (Networking > Selected networks), after checking that every caller that needs the resource is allowed: ${run.set("properties.networkAcls.defaultAction=Deny")}`,
     };
   }
 
@@ -128,7 +143,7 @@ function assessNetwork(properties: AccountProperties, checklist: Checklist): Fin
     return {
       status: "fail",
       evidence: `ARM: defaultAction Deny; not allowed by any IP rule: ${uncovered.join(", ")} (rules: ${rules.join(", ") || "none"})`,
-      fix: `Add IP rules for ${uncovered.join(", ")}. ${fix}`,
+      fix: `Allow ${uncovered.join(", ")}: ${run.addIpRules(uncovered)}`,
       errorCode: "NETWORK_ACCESS_DENIED",
     };
   }
@@ -168,7 +183,8 @@ export function assessRoles(
   });
   const describe = held.map((r) => `${r.name} at ${r.atResource ? "the resource" : r.scope}`);
   const evidence = `ARM: principal ${principalObjectId} holds ${describe.join("; ") || "no role"}`;
-  const fix = stepFix(checklist, "role-assignment") ?? "";
+  const run = commands(checklist);
+  const fix = `Assign "${openAIUserRole.name}" (${openAIUserRole.id}) to the platform app on the resource: ${run.assignRole(principalObjectId)}`;
 
   const inference = held.filter((r) => inferenceRoles.has(r.id));
   if (inference.length === 0) {
@@ -178,8 +194,12 @@ export function assessRoles(
       evidence,
       fix:
         broader.length > 0
-          ? `${[...new Set(broader)].join(" and ")} grant no inference: assign "${openAIUserRole.name}" (${openAIUserRole.id}) instead, and remove the broader role. ${fix}`
+          ? `${[...new Set(broader)].join(" and ")} grant${broader.length === 1 ? "s" : ""} no inference. ${fix}; then remove the broader role: ${held
+              .filter((r) => roleNames.has(r.id))
+              .map((r) => run.removeRole(principalObjectId, r.id, r.scope))
+              .join("; ")}`
           : fix,
+      preferred: true,
       errorCode: "ROLE_MISSING",
     };
   }
@@ -189,7 +209,7 @@ export function assessRoles(
     return {
       status: "warn",
       evidence,
-      fix: `Least privilege: keep only "${openAIUserRole.name}" on the resource itself and remove ${extra.map((r) => `${r.name} at ${r.atResource ? "the resource" : r.scope}`).join(", ")}.`,
+      fix: `Least privilege: keep only "${openAIUserRole.name}" on the resource itself${extra.some((r) => r.id === openAIUserRole.id) ? ` (${run.assignRole(principalObjectId)})` : ""} and remove ${extra.map((r) => `${r.name} at ${r.atResource ? "the resource" : r.scope}`).join(", ")}: ${extra.map((r) => run.removeRole(principalObjectId, r.id, r.scope)).join("; ")}`,
     };
   }
   return { status: "pass", evidence };

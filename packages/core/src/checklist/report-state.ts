@@ -23,6 +23,8 @@ export interface Finding {
   readonly evidence: string;
   readonly fix?: string;
   readonly errorCode?: CrossTenantErrorCode;
+  /** Its fix is more exact than an earlier one of the same severity, and replaces it. */
+  readonly preferred?: boolean;
 }
 
 /**
@@ -46,6 +48,9 @@ export class ReportState {
     if (severity[finding.status] > severity[step.status] || step.fix === undefined) {
       step.fix = finding.fix;
       step.errorCode = finding.errorCode;
+    } else if (finding.preferred && finding.fix !== undefined) {
+      step.fix = finding.fix;
+      step.errorCode = finding.errorCode ?? step.errorCode;
     }
     step.status = finding.status;
   }

@@ -1,7 +1,8 @@
 import { createTenantBinding, type TenantBinding } from "../binding.js";
 import type { ChecklistItemId } from "../checklist-items.js";
-import { resolveCloud } from "../cloud.js";
+import { type CloudDefinition, resolveCloud } from "../cloud.js";
 import { createCloudFetch } from "../cloud-fetch.js";
+import { parseEndpoint } from "../endpoint.js";
 import { ConfigurationError, CrossTenantError, OperationCancelledError } from "../errors.js";
 import { logger } from "../logger.js";
 import { buildChecklist } from "./build.js";
@@ -80,14 +81,18 @@ function resolveBinding(input: unknown): ResolvedBinding {
         ...placeholder,
         endpoint: Object.freeze({ ...placeholder.endpoint, url: endpointText, resourceName: "" }),
       }),
-      endpointError: new ConfigurationError(error.message, {
-        code: "CONFIGURATION_INVALID",
-        tenantId: placeholder.tenantId,
-        checklistItem: "custom-subdomain",
-        issues: error.issues,
-        cause: error,
-      }),
+      endpointError: endpointErrorOf(raw.endpoint, cloud) ?? error,
     };
+  }
+}
+
+/** The endpoint's own validation error, with its precise code (ENDPOINT_REGIONAL, …). */
+function endpointErrorOf(endpoint: unknown, cloud: CloudDefinition): CrossTenantError | undefined {
+  try {
+    parseEndpoint(endpoint, { cloud });
+    return undefined;
+  } catch (error) {
+    return error instanceof CrossTenantError ? error : undefined;
   }
 }
 
@@ -134,7 +139,7 @@ export async function verifyChecklist(options: VerifyChecklistOptions): Promise<
       status: "fail",
       evidence: `The endpoint ${binding.endpoint.url} is not a custom-subdomain endpoint of cloud ${binding.cloud.name}`,
       fix: endpointError.message,
-      errorCode: (endpointError.cause as CrossTenantError | undefined)?.code ?? endpointError.code,
+      errorCode: endpointError.code,
     });
   } else {
     state.add("custom-subdomain", {
