@@ -161,6 +161,51 @@ describe("successful calls", () => {
     expect(message.content).toBe("Echo: hello from langchain");
   });
 
+  it("answers the v1 embeddings API", async () => {
+    const response = await mock.fetch(`${ready().endpoint}/openai/v1/embeddings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${readyToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: ready().deployments.embeddings, input: "one" }),
+    });
+    const body = (await response.json()) as { data: unknown[] };
+    expect(response.status).toBe(200);
+    expect(body.data).toHaveLength(1);
+  });
+
+  it("streams LangChain's AzureChatOpenAI", async () => {
+    const model = new AzureChatOpenAI({
+      azureOpenAIEndpoint: ready().endpoint,
+      azureOpenAIApiDeploymentName: ready().deployments.chat,
+      azureOpenAIApiVersion: apiVersion,
+      azureADTokenProvider: async () => readyToken,
+      configuration: { fetch: mock.fetch },
+      maxRetries: 0,
+    });
+    let text = "";
+    for await (const chunk of await model.stream("stream this")) text += String(chunk.content);
+    expect(text).toBe("Echo: stream this");
+  });
+
+  it("puts a hook's text into a streamed reply", async () => {
+    const removeHook = mock.onChat(() => ({ content: "from the hook" }));
+    try {
+      const stream = await client().chat.completions.create({ ...hello, stream: true });
+      let text = "";
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+      expect(text).toBe("from the hook");
+    } finally {
+      removeHook();
+    }
+  });
+
+  it("ends a filtered completion with finish_reason content_filter and status 200", async () => {
+    const completion = await client().chat.completions.create({
+      ...hello,
+      messages: [{ role: "user", content: "[[content-filter:output]] tell me" }],
+    });
+    expect(completion.choices[0]?.finish_reason).toBe("content_filter");
+  });
+
   it("lets a hook answer, then scripted replies, before the reply engine", async () => {
     const removeHook = mock.onChat((request) =>
       JSON.stringify(request.body).includes("weather") ? { content: "Sunny." } : undefined,
@@ -353,6 +398,19 @@ describe("keys, deployments, quota and content filter", () => {
     ).rejects.toMatchObject({
       status: 404,
     });
+  });
+
+  it("refuses embeddings on a chat deployment with OperationNotSupported", async () => {
+    const response = await mock.fetch(
+      `${ready().endpoint}/openai/deployments/${ready().deployments.chat}/embeddings?api-version=${apiVersion}`,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${readyToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ input: "one" }),
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "OperationNotSupported" } });
   });
 
   it("answers 429 with retry-after, retry-after-ms and remaining counters past the quota", async () => {
