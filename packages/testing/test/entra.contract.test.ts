@@ -142,7 +142,9 @@ describe("client secret", () => {
 
   it("answers an unknown tenant's discovery with AADSTS90002, which MSAL surfaces as an endpoint resolution failure", async () => {
     const unknownTenant = "0f0f0f0f-0000-4000-8000-0000000000ff";
-    await expect(tokenFor(secretCredential(), unknownTenant)).rejects.toThrow();
+    await expect(tokenFor(secretCredential(), unknownTenant)).rejects.toThrow(
+      /endpoints_resolution_error/,
+    );
     const discovery = mock.journal.filter({ route: "discovery", tenantId: unknownTenant });
     expect(discovery.at(-1)).toMatchObject({ status: 400, decision: "AADSTS90002" });
   });
