@@ -134,8 +134,7 @@ export class MockJournal {
 }
 
 /** Keeps a path and its query parameter names, dropping every query value. */
-export function redactPath(rawUrl: string): string {
-  const url = new URL(rawUrl, "https://mock.invalid");
+export function redactPath(url: URL): string {
   const names = [...new Set(url.searchParams.keys())];
   return names.length === 0 ? url.pathname : `${url.pathname}?${names.join("&")}`;
 }

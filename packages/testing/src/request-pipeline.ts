@@ -54,6 +54,14 @@ const readBody = async (incoming: IncomingMessage): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
+const parseRequestUrl = (raw: string | undefined) => {
+  try {
+    return new URL(raw?.startsWith("/") ? raw : "/", "https://mock.invalid");
+  } catch {
+    return new URL("https://mock.invalid/");
+  }
+};
+
 /** What a request is before it is handled: enough to pick the faults that apply. */
 const faultTarget = (host: HostKind, url: URL, state: MockState): FaultTarget => {
   if (host.kind === "entra") {
@@ -87,7 +95,8 @@ export async function handleRequest(
   const started = performance.now();
   const time = new Date().toISOString();
   const host = incoming.headers.host ?? "";
-  const url = new URL(incoming.url ?? "/", `https://${host || "localhost"}`);
+  // Handlers read only the path and query; the host is routed on separately.
+  const url = parseRequestUrl(incoming.url);
   const sourceAddress = normalizeAddress(incoming.socket.remoteAddress);
   const egressIp = context.state.scenario.current.egress[sourceAddress] ?? sourceAddress;
   const facts: RequestFacts = { route: "unknown", decision: "allowed" };
@@ -97,7 +106,7 @@ export async function handleRequest(
       time,
       route: facts.route,
       method: incoming.method ?? "GET",
-      path: redactPath(incoming.url ?? "/"),
+      path: redactPath(url),
       host,
       sourceAddress,
       egressIp,
@@ -143,9 +152,7 @@ export async function handleRequest(
     await send(outgoing, response, cutAfter);
     record(outgoing.socket?.destroyed && cutAfter !== undefined ? 0 : response.status);
   } catch (error) {
-    logger.warning(
-      `request to ${redactPath(incoming.url ?? "/")} failed: ${(error as Error).message}`,
-    );
+    logger.warning(`request to ${redactPath(url)} failed: ${(error as Error).message}`);
     facts.decision = "MockError";
     if (!outgoing.headersSent) {
       outgoing.writeHead(500, { "content-type": "application/json" });
