@@ -74,9 +74,10 @@ async function main(): Promise<void> {
       },
       clientId: mock.defaults.clientId,
       homeTenantId: mock.defaults.homeTenantId,
-      tenants: Object.fromEntries(
-        mock.scenario.current.tenants.map((tenant) => [tenant.displayName, tenant.tenantId]),
-      ),
+      tenants: mock.scenario.current.tenants.map(({ tenantId, displayName }) => ({
+        tenantId,
+        displayName,
+      })),
       managedIdentityEndpoint: mock.managedIdentityEnvironment().IDENTITY_ENDPOINT,
     }),
   );
