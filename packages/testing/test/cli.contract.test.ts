@@ -1,20 +1,29 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { createCloudFetch, defineCloud } from "@crosstenant/core";
+import { defaultScenario } from "@crosstenant/testing";
 import { describe, expect, it } from "vitest";
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 describe("crosstenant-mock CLI", () => {
-  it("prints one JSON line with the connection details, serves, and stops on SIGTERM", async () => {
+  it("serves a scenario file, prints one JSON line with the connection details, stops on SIGTERM", async () => {
     const folder = await mkdtemp(join(tmpdir(), "crosstenant-cli-"));
     const caFile = join(folder, "ca.pem");
-    const child = spawn(process.execPath, [cli, "--ca-file", caFile], {
+    const scenarioFile = join(folder, "scenario.json");
+    const scenario = defaultScenario();
+    scenario.tenants.push({
+      tenantId: "d3c2b1a0-0000-4000-8000-0000000000d3",
+      displayName: "Northwind",
+      servicePrincipals: [],
+    });
+    await writeFile(scenarioFile, JSON.stringify(scenario));
+    const child = spawn(process.execPath, [cli, "--scenario", scenarioFile, "--ca-file", caFile], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     try {
@@ -26,9 +35,11 @@ describe("crosstenant-mock CLI", () => {
         endpoints: Record<string, string>;
         armUrl: string;
         homeTenantId: string;
+        tenants: { tenantId: string; displayName: string }[];
       };
       expect(details.caFile).toBe(caFile);
       expect(Object.keys(details.endpoints)).toContain("contoso-openai");
+      expect(details.tenants.map((tenant) => tenant.displayName)).toContain("Northwind");
 
       const cloud = defineCloud({
         name: "cli-mock",
