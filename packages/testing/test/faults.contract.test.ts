@@ -1,5 +1,6 @@
 import { ClientSecretCredential } from "@azure/identity";
 import { type MockAzure, startMockAzure } from "@crosstenant/testing";
+import { decodeJwt } from "jose";
 import { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
@@ -95,6 +96,22 @@ describe("faults", () => {
       status: 503,
       decision: "FaultOutage",
     });
+  });
+
+  it("issues tokens on a skewed clock", async () => {
+    mock.faults.add({ route: "token", effect: { type: "clockSkew", skewInSeconds: -7200 } });
+    const credential = new ClientSecretCredential(
+      mock.defaults.homeTenantId,
+      mock.defaults.clientId,
+      mock.defaults.clientSecret,
+      mock.identityOptions(),
+    );
+    const skewed = await credential.getToken(mock.cloud.armScope);
+    const claims = decodeJwt(skewed.token);
+    const wallClock = Math.floor(Date.now() / 1000);
+
+    expect(wallClock - (claims.iat ?? 0)).toBeGreaterThanOrEqual(7200);
+    expect(claims.exp).toBeLessThan(wallClock);
   });
 
   it("ends a fault after its time window", async () => {
