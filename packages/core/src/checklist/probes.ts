@@ -35,8 +35,18 @@ export async function withTimeout<T>(
 ): Promise<T> {
   const timeout = AbortSignal.timeout(timeoutInMs);
   const signal = abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout;
+  // Race the signal too: a probe that ignores its signal must still end on time.
+  let stop: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    stop = () => reject(signal.reason);
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+  const running = run(signal);
+  running.catch(() => undefined);
+  stopped.catch(() => undefined);
   try {
-    return await run(signal);
+    return await Promise.race([running, stopped]);
   } catch (error) {
     if (abortSignal?.aborted) {
       throw new OperationCancelledError("ABORTED", `Verification was aborted during ${label}.`, {
@@ -51,6 +61,8 @@ export async function withTimeout<T>(
       );
     }
     throw error;
+  } finally {
+    if (stop) signal.removeEventListener("abort", stop);
   }
 }
 
