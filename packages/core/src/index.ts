@@ -76,35 +76,8 @@ export type {
   ResolvedPlatformAppOptions,
 } from "./platform-app-options.js";
 export { parsePlatformAppOptions, platformAppOptionsSchema } from "./platform-app-options.js";
-export type {
-  GetTenantTokenOptions,
-  InvalidateTokenOptions,
-  PlatformApp,
-  TokenProviderOptions,
-} from "./platform-app.js";
-export { createPlatformApp } from "./platform-app.js";
-export type { PlatformAppFromEnvOptions } from "./platform-app-from-env.js";
-export { platformAppFromEnv } from "./platform-app-from-env.js";
-export type {
-  PlatformAppCacheOptions,
-  PlatformAppOptions,
-  PlatformCredentialOptions,
-  ResolvedPlatformAppOptions,
-} from "./platform-app-options.js";
-export { parsePlatformAppOptions, platformAppOptionsSchema } from "./platform-app-options.js";
 export type { BuiltInRole } from "./roles.js";
 export { broaderRoles, openAIUserRole } from "./roles.js";
-export type { TokenClaims } from "./token-claims.js";
-export { readTokenClaims } from "./token-claims.js";
-export type {
-  TenantEvictedEvent,
-  TokenAcquiredEvent,
-  TokenEvent,
-  TokenEventListener,
-  TokenFailedEvent,
-  TokenRequestTrigger,
-} from "./token-events.js";
-export type { TenantAccessToken } from "./token-source.js";
 export type { TokenClaims } from "./token-claims.js";
 export { readTokenClaims } from "./token-claims.js";
 export type {
