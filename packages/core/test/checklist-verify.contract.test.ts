@@ -174,6 +174,16 @@ describe("verifyChecklist against the mock", () => {
     expect(statusOf(report, "role-assignment")?.status).toBe("unknown");
   });
 
+  it("sees a consent revoked after the app cached a token for the tenant", async () => {
+    const app = platformApp();
+    await app.getToken(ready().tenantId);
+    mock.scenario.revokeConsent(ready().tenantId);
+
+    const report = await verify({ app });
+
+    expectOnly(report, "app-consent", "fail", ["adminconsent"], "CONSENT_MISSING");
+  });
+
   it("reports an unknown tenant id as the tenant step", async () => {
     const report = await verify({
       binding: createTenantBinding(bindingInput({ tenantId: randomUUID() })),

@@ -14,6 +14,11 @@ export interface VerifierApp {
     tenantId: string,
     options?: { readonly scope?: string; readonly abortSignal?: AbortSignal },
   ): Promise<{ readonly token: string }>;
+  /**
+   * Drops a cached token. When present, verification calls it first, so that a token cached
+   * before the customer changed their setup (consent revoked, say) cannot hide the change.
+   */
+  invalidate?(tenantId: string, options?: { readonly scope?: string }): void;
 }
 
 /** ARM api-versions of the reads the verifier makes. */

@@ -148,6 +148,9 @@ export async function verifyChecklist(options: VerifyChecklistOptions): Promise<
     });
   }
 
+  app.invalidate?.(binding.tenantId, { scope: binding.cloud.cognitiveServicesScope });
+  app.invalidate?.(binding.tenantId, { scope: binding.cloud.armScope });
+
   progress({ probe: "token", state: "start" });
   let token: string | undefined;
   try {
