@@ -15,7 +15,6 @@ interface MockConnection {
   readonly cloud: Record<string, unknown>;
   readonly clientId: string;
   readonly homeTenantId: string;
-  readonly tenants: Record<string, string>;
 }
 
 const workDir = mkdtempSync(path.join(tmpdir(), "crosstenant-cli-mock-process-"));
@@ -58,7 +57,7 @@ describe("crosstenant verify against the crosstenant-mock process", () => {
         },
         tenants: [
           {
-            tenantId: connection.tenants.Contoso,
+            tenantId: defaultIds.readyTenantId,
             displayName: "Contoso",
             endpoint: connection.endpoints[resource],
             deployments: [defaultIds.chatDeployment],
