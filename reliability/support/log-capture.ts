@@ -33,7 +33,7 @@ export function captureLogs(): { readonly lines: string[]; stop(): void } {
     stop: () => {
       setLogLevel(previousLevel);
       AzureLogger.log = previousSink;
-      for (const [method, original] of previousConsole) sinks[method] = original;
+      for (const [method, original] of previousConsole) if (original) sinks[method] = original;
     },
   };
 }
