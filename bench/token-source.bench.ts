@@ -284,6 +284,31 @@ const sharedRequestWith1k = await msPerOperation(200, (index) =>
   shared.getToken(scope, { tenantId: fresh[200 + index] as string }),
 );
 
+// Two more ways considered for the platform credential. Sharding: 16 shared credentials, a
+// tenant always on the same one, 1,000 tenants held. Recycling: one shared credential replaced
+// after 64 token requests, so MSAL's cache never holds more than 64 tokens.
+const multiTenant = () =>
+  new ClientSecretCredential(homeTenantId, clientId, clientSecret, {
+    ...identityOptions,
+    additionallyAllowedTenants: ["*"],
+  });
+const shards = Array.from({ length: 16 }, multiTenant);
+const shardOf = (tenantId: string) => shards[Number.parseInt(tenantId.slice(0, 4), 16) % 16];
+await inParallel(tenants.slice(0, 1_000), 8, (tenantId) =>
+  shardOf(tenantId)?.getToken(scope, { tenantId }),
+);
+const freshForShards = Array.from({ length: 200 }, () => randomUUID());
+const shardedRequestWith1k = await msPerOperation(200, (index) => {
+  const tenantId = freshForShards[index] as string;
+  return (shardOf(tenantId) as ClientSecretCredential).getToken(scope, { tenantId });
+});
+let recycled = multiTenant();
+const freshForRecycled = Array.from({ length: 200 }, () => randomUUID());
+const recycledRequest = await msPerOperation(200, (index) => {
+  if (index % 64 === 0) recycled = multiTenant();
+  return recycled.getToken(scope, { tenantId: freshForRecycled[index] as string });
+});
+
 // ---------------------------------------------------------------- 5) rollover under load
 service.lifetimeInSeconds = 8;
 const refreshes: { started: number; ended: number }[] = [];
@@ -398,6 +423,22 @@ const rows = [
     `1 held: ${ms(sharedRequestWith1)}`,
     ratio(sharedRequestWith1k / sharedRequestWith1),
     "(baseline)",
+    "—",
+  ],
+  [
+    "3. one token request, 16 sharded credentials, 1,000 held",
+    ms(shardedRequestWith1k),
+    `shared, 1 held: ${ms(sharedRequestWith1)}`,
+    ratio(shardedRequestWith1k / sharedRequestWith1),
+    "(considered)",
+    "—",
+  ],
+  [
+    "3. one token request, credential recycled after 64 requests",
+    ms(recycledRequest),
+    `shared, 1 held: ${ms(sharedRequestWith1)}`,
+    ratio(recycledRequest / sharedRequestWith1),
+    "(considered)",
     "—",
   ],
   [

@@ -60,7 +60,8 @@ const maxExpiryMarginInMs = 30_000;
 /**
  * The per-(tenant, scope) token cache behind the platform app.
  *
- * A hit is a Map look-up, a clock read and a compare. Entries are kept in least-recently-used
+ * A hit through a provider is a clock read and a compare on the entry it keeps (through
+ * `token()`, a Map look-up more), and allocates nothing. Entries are kept in least-recently-used
  * order by re-inserting them in the Map at most once per `touchIntervalInMs`, so eviction pops
  * from the front and an idle sweep stops at the first recent entry: neither scans the whole cache.
  * Refreshes are started by use, ahead of expiry with per-token jitter, so idle tenants cost no
