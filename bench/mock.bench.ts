@@ -116,11 +116,27 @@ async function run(call: Call, count: number): Promise<number> {
   return performance.now() - started;
 }
 
-async function measure(call: Call): Promise<number> {
-  await run(call, warmupRequests);
-  const elapsed = await run(call, measuredRequests);
-  return measuredRequests / (elapsed / 1000);
+interface Figures {
+  readonly requestsPerSecond: number;
+  /** CPU time of this process per request (client and server alike), in microseconds. */
+  readonly cpuMicrosecondsPerRequest: number;
 }
+
+async function measure(call: Call): Promise<Figures> {
+  await run(call, warmupRequests);
+  const cpuBefore = process.cpuUsage();
+  const elapsed = await run(call, measuredRequests);
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    requestsPerSecond: measuredRequests / (elapsed / 1000),
+    cpuMicrosecondsPerRequest: (cpu.user + cpu.system) / measuredRequests,
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
 
 let chunks = 0;
 const bareCall: Call = async () => {
@@ -142,11 +158,21 @@ const mockStreamCall: Call = async () => {
   chunks += text.split("\n\n").length - 1;
 };
 
-const bareRate = await measure(bareCall);
-const mockRate = await measure(mockCall);
-chunks = 0;
-const streamRate = await measure(mockStreamCall);
+// Interleaved rounds, medians: the machine may be shared, and load drifts over a run.
+const rounds = 3;
+const results = { bare: [] as Figures[], mock: [] as Figures[], stream: [] as Figures[] };
+for (let round = 0; round < rounds; round += 1) {
+  results.bare.push(await measure(bareCall));
+  results.mock.push(await measure(mockCall));
+  chunks = 0;
+  results.stream.push(await measure(mockStreamCall));
+}
 const chunksPerRequest = chunks / (warmupRequests + measuredRequests);
+const rate = (figures: Figures[]) => median(figures.map((f) => f.requestsPerSecond));
+const cpu = (figures: Figures[]) => median(figures.map((f) => f.cpuMicrosecondsPerRequest));
+const bareRate = rate(results.bare);
+const mockRate = rate(results.mock);
+const streamRate = rate(results.stream);
 
 await mock.close();
 await new Promise<void>((resolve) => bare.close(() => resolve()));
@@ -157,13 +183,13 @@ const format = (value: number) => Math.round(value).toLocaleString("en-US");
 const ratio = mockRate / bareRate;
 console.log(`## Mock Azure OpenAI throughput
 
-Chat completions per second over TLS on loopback, ${concurrency} concurrent callers, ${format(measuredRequests)} requests after ${warmupRequests} warm-up, one keep-alive undici agent per server, all in one process. The mock runs its full path on every request: Host routing, token signature, audience and expiry, tenant match, role assignment, firewall, deployment, reply engine, journal. Baseline: a bare \`node:https\` server answering a fixed JSON body.
+Chat completions per second over TLS on loopback, ${concurrency} concurrent callers, ${format(measuredRequests)} requests after ${warmupRequests} warm-up, median of ${rounds} interleaved rounds, one keep-alive undici agent per server, all in one process. The mock runs its full path on every request: Host routing, token signature, audience and expiry, tenant match, role assignment, firewall, deployment, reply engine, journal. Baseline: a bare \`node:https\` server answering a fixed JSON body. CPU time counts client and server, both in this process.
 
-| server | requests/s | ratio to bare server |
-|---|---:|---:|
-| bare node:https, fixed JSON (baseline) | ${format(bareRate)} | 1.00 |
-| mock, non-streaming chat completion | ${format(mockRate)} | ${ratio.toFixed(2)} |
-| mock, streaming chat completion (${chunksPerRequest.toFixed(0)} SSE events each) | ${format(streamRate)} | ${(streamRate / bareRate).toFixed(2)} |
+| server | requests/s | ratio to bare server | CPU µs per request |
+|---|---:|---:|---:|
+| bare node:https, fixed JSON (baseline) | ${format(bareRate)} | 1.00 | ${format(cpu(results.bare))} |
+| mock, non-streaming chat completion | ${format(mockRate)} | ${ratio.toFixed(2)} | ${format(cpu(results.mock))} |
+| mock, streaming chat completion (${chunksPerRequest.toFixed(0)} SSE events each) | ${format(streamRate)} | ${(streamRate / bareRate).toFixed(2)} | ${format(cpu(results.stream))} |
 
 Goal: non-streaming at least ${goal} of the bare server — ${ratio >= goal ? "met" : "**not met**"} (${ratio.toFixed(2)}). Streaming delivers ${format(streamRate * chunksPerRequest)} SSE events per second.
 `);
