@@ -47,6 +47,8 @@ export type CrossTenantErrorCode =
   | "DEPLOYMENT_NOT_FOUND"
   | "RATE_LIMITED"
   | "CONTENT_FILTERED"
+  | "SERVICE_UNAVAILABLE"
+  | "CONNECTION_FAILED"
   // Lifecycle
   | "ABORTED"
   | "TIMEOUT"
