@@ -10,6 +10,7 @@ import {
   passThroughKeys,
   type TenantChatPassThroughOptions,
 } from "./chat-options.js";
+import { raceAbort } from "./deadline.js";
 import { createTenantClient, type TenantClient } from "./tenant-client.js";
 import { type TenantErrorContext, toTenantError } from "./tenant-errors.js";
 import { assertModelAllowed } from "./tenant-guards.js";
@@ -114,16 +115,35 @@ export function makeHermetic(target: HermeticTarget, setup: ChatSetup) {
   target.client = setup.tenant.client;
 }
 
-/** Re-raises what a stream throws while being read as the core's typed error. */
-export async function* translated<T>(source: AsyncIterable<T>, context: TenantErrorContext) {
+/**
+ * Re-raises what a stream throws while being read as the core's typed error, and, given the
+ * call's signal, stops waiting for the next chunk as soon as it fires.
+ */
+export async function* translated<T>(
+  source: AsyncIterable<T>,
+  context: TenantErrorContext,
+  signal?: AbortSignal,
+) {
+  const iterator = source[Symbol.asyncIterator]();
+  let finished = false;
   try {
-    yield* source;
+    for (;;) {
+      const next = await raceAbort(iterator.next(), signal);
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
   } catch (error) {
-    throw toTenantError(error, context);
+    finished = true;
+    throw toTenantError(error, context, signal);
+  } finally {
+    // Stopped early (the reader broke off, or the signal fired): release the source.
+    if (!finished) iterator.return?.()?.catch(() => {});
   }
 }
 
-/** The Chat Completions half of a tenant model: the one that talks to the endpoint. */
 export class TenantChatCompletions extends AzureChatOpenAICompletions {
   readonly #context: TenantErrorContext;
 

@@ -14,6 +14,7 @@ import {
   translated,
 } from "./chat-completions.js";
 import type { ChatModelOptions } from "./chat-options.js";
+import { callSignal, raceAbort } from "./deadline.js";
 import { toTenantError } from "./tenant-errors.js";
 
 const responsesOnlyOptions = ["previous_response_id", "text", "truncation", "include"] as const;
@@ -95,21 +96,31 @@ export class TenantChatModel extends AzureChatOpenAI {
     input: BaseLanguageModelInput,
     options?: ChatOpenAICallOptions,
   ): Promise<AIMessageChunk> {
+    const signal = callSignal(options?.signal, this.timeout);
     try {
-      return await super.invoke(input, options);
+      return await raceAbort(
+        super.invoke(input, signal ? { ...options, signal } : options),
+        signal,
+      );
     } catch (error) {
-      throw toTenantError(error, this.#setup.errorContext);
+      throw toTenantError(error, this.#setup.errorContext, signal);
     }
   }
 
   override async stream(input: BaseLanguageModelInput, options?: ChatOpenAICallOptions) {
+    const signal = callSignal(options?.signal, this.timeout);
     let stream: IterableReadableStream<AIMessageChunk>;
     try {
-      stream = await super.stream(input, options);
+      stream = await raceAbort(
+        super.stream(input, signal ? { ...options, signal } : options),
+        signal,
+      );
     } catch (error) {
-      throw toTenantError(error, this.#setup.errorContext);
+      throw toTenantError(error, this.#setup.errorContext, signal);
     }
-    return IterableReadableStream.fromAsyncGenerator(translated(stream, this.#setup.errorContext));
+    return IterableReadableStream.fromAsyncGenerator(
+      translated(stream, this.#setup.errorContext, signal),
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import type { PlatformApp, TenantBinding } from "@crosstenant/core";
 import type { EmbeddingsParams } from "@langchain/core/embeddings";
 import { AzureOpenAIEmbeddings, type OpenAIClient } from "@langchain/openai";
+import { callSignal, raceAbort } from "./deadline.js";
 import type { RetryOptions } from "./retry-policy.js";
 import { type ApiSurface, createTenantClient, type TenantClient } from "./tenant-client.js";
 import { type TenantErrorContext, toTenantError } from "./tenant-errors.js";
@@ -101,10 +102,17 @@ export class TenantEmbeddings extends AzureOpenAIEmbeddings {
   }
 
   protected override async embeddingWithRetry(request: OpenAIClient.EmbeddingCreateParams) {
+    // The deadline covers the token wait too, which the openai client cannot cancel.
+    const signal = callSignal(undefined, this.timeout);
     try {
-      return await this.caller.call(() => this.#tenant.client.embeddings.create(request));
+      return await raceAbort(
+        this.caller.call(() =>
+          this.#tenant.client.embeddings.create(request, signal ? { signal } : undefined),
+        ),
+        signal,
+      );
     } catch (error) {
-      throw toTenantError(error, this.#context);
+      throw toTenantError(error, this.#context, signal);
     }
   }
 }

@@ -1,4 +1,10 @@
-import { OperationCancelledError, type PlatformApp, RateLimitError } from "@crosstenant/core";
+import {
+  CrossTenantError,
+  createPlatformApp,
+  OperationCancelledError,
+  type PlatformApp,
+  RateLimitError,
+} from "@crosstenant/core";
 import { type ChatModelOptions, createChatModel } from "@crosstenant/langchain";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type MockPlatform, startMockPlatform } from "./support/mock-tenants.js";
@@ -161,10 +167,13 @@ describe("retries of a tenant chat model", () => {
       return text;
     })();
 
-    await expect(reading).rejects.toThrow(/terminated/);
+    await expect(reading).rejects.toMatchObject({
+      code: "CONNECTION_FAILED",
+      tenantId: platform.ready.tenantId,
+    });
   });
 
-  it("gives up after maxRetries and reports the last failure", async () => {
+  it("gives up after maxRetries with SERVICE_UNAVAILABLE and the last status", async () => {
     platform.mock.faults.add({ route: "chat", effect: { type: "status", status: 503 } });
     const before = chatStatuses();
 
@@ -172,8 +181,52 @@ describe("retries of a tenant chat model", () => {
       .invoke("down")
       .catch((e) => e);
 
-    expect(failure).toMatchObject({ status: 503 });
+    expect(failure).toBeInstanceOf(CrossTenantError);
+    expect(failure).toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      status: 503,
+      tenantId: platform.ready.tenantId,
+    });
     expect(since(before, chatStatuses())).toEqual([503, 503, 503]);
+  });
+
+  it("gives up on endless connection resets with CONNECTION_FAILED", async () => {
+    const fault = platform.mock.faults.add({ route: "chat", effect: { type: "reset" } });
+
+    const failure = await model({ maxRetries: 2 })
+      .invoke("unreachable")
+      .catch((e) => e);
+
+    expect(failure).toBeInstanceOf(CrossTenantError);
+    expect(failure).toMatchObject({ code: "CONNECTION_FAILED", tenantId: platform.ready.tenantId });
+    expect(fault.hits).toBe(3);
+  });
+
+  it("ends a call at the model's timeout even while the token request hangs", async () => {
+    const { clientId, homeTenantId, clientSecret } = platform.mock.defaults;
+    const coldApp = createPlatformApp({
+      clientId,
+      homeTenantId,
+      credential: { kind: "secret", clientSecret },
+      cloud: platform.mock.cloud,
+    });
+    const hanging = platform.mock.faults.add({
+      route: "token",
+      tenantId: platform.ready.tenantId,
+      effect: { type: "latency", latencyInMs: 3_000 },
+    });
+    try {
+      const failure = await model({ app: coldApp, timeout: 300 })
+        .invoke("no token in time")
+        .catch((e) => e);
+
+      expect(failure).toBeInstanceOf(OperationCancelledError);
+      expect(failure).toMatchObject({ code: "TIMEOUT", tenantId: platform.ready.tenantId });
+      expect(hanging.hits).toBe(1);
+    } finally {
+      hanging.remove();
+      await coldApp.close();
+    }
   });
 
   it("ends a call that outlives its timeout with OperationCancelledError TIMEOUT", async () => {
