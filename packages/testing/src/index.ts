@@ -1,6 +1,7 @@
 export type { AppCertificate } from "./certificates.js";
 export { createAppCertificate } from "./certificates.js";
 export type { ChatHook, ChatHookContext, ChatHookReply, ChatHookRequest } from "./chat-hooks.js";
+export { defaultIds, defaultScenario } from "./default-scenario.js";
 export type { AadstsCode } from "./entra-errors.js";
 export type { FaultEffect, FaultHandle, FaultOptions } from "./faults.js";
 export { MockFaults } from "./faults.js";
@@ -25,4 +26,4 @@ export type {
   ScenarioRoleAssignment,
   ScenarioTenant,
 } from "./scenario.js";
-export { defaultIds, defaultScenario, scenarioSchema } from "./scenario.js";
+export { scenarioSchema } from "./scenario.js";

@@ -10,6 +10,7 @@ import {
 import { z } from "zod";
 import { createAppCertificate, createMockTlsMaterial } from "./certificates.js";
 import type { ChatHook, ChatHookReply } from "./chat-hooks.js";
+import { defaultIds, defaultScenario } from "./default-scenario.js";
 import { MockFaults } from "./faults.js";
 import { type FederatedTokenOptions, mintFederatedToken } from "./federated-token.js";
 import { MockJournal } from "./journal.js";
@@ -19,13 +20,7 @@ import { describeDefaults, type MockDefaults } from "./mock-defaults.js";
 import type { MockState } from "./mock-http.js";
 import { RateLimiter } from "./rate-limiter.js";
 import { handleRequest } from "./request-pipeline.js";
-import {
-  defaultIds,
-  defaultScenario,
-  type Scenario,
-  type ScenarioInput,
-  scenarioSchema,
-} from "./scenario.js";
+import { type Scenario, type ScenarioInput, scenarioSchema } from "./scenario.js";
 import { SigningKeys } from "./signing-keys.js";
 
 const optionsSchema = z.object({

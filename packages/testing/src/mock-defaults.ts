@@ -1,6 +1,7 @@
 import { createAppCertificate } from "./certificates.js";
+import { defaultIds } from "./default-scenario.js";
 import { accountResourceId } from "./role-assignments.js";
-import { defaultIds, type Scenario } from "./scenario.js";
+import type { Scenario } from "./scenario.js";
 
 /**
  * One customer tenant of the default scenario, with its Azure OpenAI resource.
