@@ -137,8 +137,24 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   };
 }
 
-/** Token requests the app made because a held token neared expiry. */
-export function refreshCount(events: readonly TokenEvent[]): number {
-  return events.filter((event) => event.type === "token-acquired" && event.trigger === "refresh")
-    .length;
+/** The app's token events counted by kind: acquisitions by trigger, failures by code. */
+export function tokenEventCounts(events: readonly TokenEvent[]): {
+  readonly misses: number;
+  readonly refreshes: number;
+  readonly failures: Readonly<Record<string, number>>;
+  readonly evictions: number;
+} {
+  let misses = 0;
+  let refreshes = 0;
+  let evictions = 0;
+  const failures: Record<string, number> = {};
+  for (const event of events) {
+    if (event.type === "token-acquired" && event.trigger === "miss") misses += 1;
+    else if (event.type === "token-acquired") refreshes += 1;
+    else if (event.type === "token-failed") {
+      const key = `${event.trigger} ${event.code}`;
+      failures[key] = (failures[key] ?? 0) + 1;
+    } else evictions += 1;
+  }
+  return { misses, refreshes, failures, evictions };
 }

@@ -14,6 +14,7 @@ export interface CrossTenantPresentation {
 export class JournalTally {
   readonly #mock: MockAzure;
   readonly tokenRequestsByTenant = new Map<string, number>();
+  readonly tokenStatuses = new Map<number, number>();
   readonly dataPlaneStatuses = new Map<number, number>();
   readonly crossTenant: CrossTenantPresentation[] = [];
   dataPlaneRequests = 0;
@@ -35,6 +36,7 @@ export class JournalTally {
       this.tokenRequests += 1;
       const count = this.tokenRequestsByTenant.get(entry.tenantId) ?? 0;
       this.tokenRequestsByTenant.set(entry.tenantId, count + 1);
+      this.tokenStatuses.set(entry.status, (this.tokenStatuses.get(entry.status) ?? 0) + 1);
       return;
     }
     if (entry.route !== "chat" && entry.route !== "embeddings") return;

@@ -16,9 +16,19 @@ export interface LoadFigures {
   readonly dataPlaneRequests: number;
   readonly tokenRequests: number;
   readonly tokenRefreshes: number;
+  /** Token acquisitions for a caller that had no usable token (first call, or after invalidation). */
+  readonly tokenMisses: number;
+  /** Failed token requests, by trigger and code. */
+  readonly tokenFailures: Readonly<Record<string, number>>;
+  /** Statuses of the token requests in the journal. */
+  readonly tokenStatuses: Readonly<Record<string, number>>;
+  /** Statuses of the data-plane requests in the journal (0: connection reset). */
+  readonly dataPlaneStatuses: Readonly<Record<string, number>>;
   readonly crossTenantPresentations: number;
   readonly heapAfterWarmUpInBytes: number;
   readonly heapAfterRunInBytes: number;
+  /** Heap after warm-up, then after each quarter of the run. */
+  readonly heapCheckpointsInBytes: readonly number[];
   readonly p50InMs: number;
   readonly p99InMs: number;
   readonly durationInMs: number;
@@ -50,7 +60,11 @@ export function renderReliabilityReport(figures: LoadFigures, date: Date = new D
     ["successes", thousands(figures.successes), "every call that could succeed must"],
     ["typed failures", listed(figures.typedFailures), "by code"],
     ["untyped failures", thousands(figures.untypedFailures), "must be 0"],
-    ["data-plane requests", thousands(figures.dataPlaneRequests), "attempts, retries included"],
+    [
+      "data-plane requests",
+      thousands(figures.dataPlaneRequests),
+      `attempts, retries included; statuses: ${listed(figures.dataPlaneStatuses)}`,
+    ],
     [
       "token requests",
       thousands(figures.tokenRequests),
@@ -65,6 +79,11 @@ export function renderReliabilityReport(figures: LoadFigures, date: Date = new D
       "heap after the run / after warm-up",
       `${heapRatio.toFixed(2)}×`,
       `${megabytes(figures.heapAfterRunInBytes)} / ${megabytes(figures.heapAfterWarmUpInBytes)}; goal ≤ 1.2×`,
+    ],
+    [
+      "heap after warm-up, then after each quarter",
+      figures.heapCheckpointsInBytes.map(megabytes).join(" → "),
+      "full collections before each reading",
     ],
     ["call latency p50", milliseconds(figures.p50InMs), "reported, not asserted"],
     ["call latency p99", milliseconds(figures.p99InMs), "reported, not asserted"],

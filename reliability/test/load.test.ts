@@ -2,7 +2,7 @@ import type { TenantBindingInput } from "@crosstenant/core";
 import { createTenantModelFactory } from "@crosstenant/langchain";
 import type { FaultEffect, FaultHandle } from "@crosstenant/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Fleet, refreshCount, startFleet } from "../support/fleet.js";
+import { type Fleet, startFleet, tokenEventCounts } from "../support/fleet.js";
 import { settledHeapUsed } from "../support/heap.js";
 import { JournalTally } from "../support/journal-tally.js";
 import { describeOutcome, outcomeOf, quantile } from "../support/outcome.js";
@@ -108,8 +108,7 @@ describe(`load (${profile.name} profile)`, () => {
     const untyped: string[] = [];
     let successes = 0;
     let untypedCount = 0;
-    const started = performance.now();
-    await runPool(profile.loadCalls, profile.loadConcurrency, async (index) => {
+    const oneCall = async (index: number) => {
       const key = random.pick(keys);
       if (random.next() < profile.loadFaultRate) {
         const fault = random.pick(transientFaults);
@@ -134,16 +133,28 @@ describe(`load (${profile.name} profile)`, () => {
         if (untyped.length < 20) untyped.push(describeOutcome(outcome));
       }
       if (index % 500 === 0) tally.drain();
-    });
-    const durationInMs = performance.now() - started;
-    tally.drain();
-    const heapAfterRunInBytes = await settledHeapUsed();
+    };
+
+    // Four quarters with the heap measured after each: steady growth is a leak, a step is not.
+    const quarter = Math.ceil(profile.loadCalls / 4);
+    const heapCheckpointsInBytes = [heapAfterWarmUpInBytes];
+    let durationInMs = 0;
+    for (let first = 0; first < profile.loadCalls; first += quarter) {
+      const size = Math.min(quarter, profile.loadCalls - first);
+      const started = performance.now();
+      await runPool(size, profile.loadConcurrency, (offset) => oneCall(first + offset));
+      durationInMs += performance.now() - started;
+      tally.drain();
+      heapCheckpointsInBytes.push(await settledHeapUsed());
+    }
+    const heapAfterRunInBytes = heapCheckpointsInBytes.at(-1) ?? 0;
 
     const faultsInjected: Record<string, number> = {};
     for (const fault of faults) {
       faultsInjected[fault.name] = (faultsInjected[fault.name] ?? 0) + fault.handle.hits;
     }
-    const tokenRefreshes = refreshCount(fleet.events);
+    const tokenEvents = tokenEventCounts(fleet.events);
+    const tokenRefreshes = tokenEvents.refreshes;
     const figures: LoadFigures = {
       profile: profile.name,
       seed: random.seed,
@@ -157,9 +168,14 @@ describe(`load (${profile.name} profile)`, () => {
       dataPlaneRequests: tally.dataPlaneRequests,
       tokenRequests: tally.tokenRequests,
       tokenRefreshes,
+      tokenMisses: tokenEvents.misses,
+      tokenFailures: tokenEvents.failures,
+      tokenStatuses: Object.fromEntries(tally.tokenStatuses),
+      dataPlaneStatuses: Object.fromEntries(tally.dataPlaneStatuses),
       crossTenantPresentations: tally.crossTenant.length,
       heapAfterWarmUpInBytes,
       heapAfterRunInBytes,
+      heapCheckpointsInBytes,
       p50InMs: quantile(durations, 0.5),
       p99InMs: quantile(durations, 0.99),
       durationInMs,
