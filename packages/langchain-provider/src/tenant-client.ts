@@ -33,6 +33,7 @@ export interface TenantClientOptions extends RetryOptions {
 export interface TenantClient {
   readonly client: OpenAIClient;
   readonly baseURL: string;
+  /** `app.tokenProvider(tenantId)`: what LangChain is given as `azureADTokenProvider`. */
   readonly getToken: () => Promise<string>;
   readonly retry: ResolvedRetryOptions;
 }
@@ -70,9 +71,16 @@ class TenantOpenAIClient extends OpenAIClient {
 }
 
 /**
+ * What the openai client believes its key is. The client keeps the last key it resolved in a
+ * field, where anything walking the model (JSON.stringify, util.inspect) would find it; so it is
+ * only ever given this placeholder, and the tenant fetch puts the real token on each request.
+ */
+const clientKeyPlaceholder = "tenant-token-set-per-request";
+
+/**
  * Builds the hermetic openai client of one (tenant, deployment): base URL from the binding, its
- * api version (deployments surface), the tenant's token on every attempt, the cloud's transport
- * wrapped by the tenant fetch (boundary + retries), and zero SDK retries.
+ * api version (deployments surface), the cloud's transport wrapped by the tenant fetch (boundary,
+ * the tenant's token on every attempt, retries), and zero SDK retries.
  */
 export function createTenantClient(options: TenantClientOptions): TenantClient {
   const { app, binding, deployment } = options;
@@ -84,7 +92,9 @@ export function createTenantClient(options: TenantClientOptions): TenantClient {
   const fetch = createTenantFetch({
     tenantId: binding.tenantId,
     endpointUrl: binding.endpoint.url,
-    getToken,
+    // Abortable, unlike a token provider: the caller's signal and deadline cover the token wait.
+    getToken: async (abortSignal) =>
+      (await app.getToken(binding.tenantId, abortSignal ? { abortSignal } : {})).token,
     invalidateToken: () => app.invalidate(binding.tenantId),
     fetch: cloudFetchFor(binding.cloud),
     retry,
@@ -92,7 +102,7 @@ export function createTenantClient(options: TenantClientOptions): TenantClient {
   });
   const client = new TenantOpenAIClient(
     {
-      apiKey: getToken,
+      apiKey: clientKeyPlaceholder,
       adminAPIKey: null,
       organization: null,
       project: null,

@@ -13,8 +13,8 @@ export interface TenantFetchOptions {
   readonly tenantId: string;
   /** Origin of the tenant's endpoint; a request to any other origin is refused. */
   readonly endpointUrl: string;
-  /** The tenant's token, from the platform app's cache (cheap when cached). */
-  readonly getToken: () => Promise<string>;
+  /** The tenant's token, from the platform app's cache (cheap when cached); stops at the signal. */
+  readonly getToken: (abortSignal: AbortSignal | undefined) => Promise<string>;
   /** Drops the tenant's cached token, so the next `getToken` asks the tenant for a new one. */
   readonly invalidateToken: () => void;
   /** The transport: the cloud's fetch (its CA, its name resolution). */
@@ -85,14 +85,15 @@ function requestUrl(input: Parameters<typeof globalThis.fetch>[0]): URL {
  *   `maxRetryDelayInMs`; 408/5xx and dropped connections are retried with jittered backoff;
  * - no wait outlives the request's abort signal or the caller's deadline.
  *
- * Every attempt asks `getToken` again, so a token refreshed in the meantime is used.
+ * It is the only place a token is attached: every attempt asks `getToken` again, so a token
+ * refreshed in the meantime is used, and nothing upstream (the openai client) ever holds one.
  *
  * @example
  * ```ts
  * const tenantFetch = createTenantFetch({
  *   tenantId: binding.tenantId,
  *   endpointUrl: binding.endpoint.url,
- *   getToken: app.tokenProvider(binding.tenantId),
+ *   getToken: async (abortSignal) => (await app.getToken(binding.tenantId, { abortSignal })).token,
  *   invalidateToken: () => app.invalidate(binding.tenantId),
  *   fetch: createCloudFetch(binding.cloud),
  *   retry: resolveRetryOptions(),
@@ -126,7 +127,7 @@ export function createTenantFetch(options: TenantFetchOptions): typeof globalThi
     const attempt = async (): Promise<Response> => {
       const headers = new Headers(init.headers);
       for (const name of foreignCredentialHeaders) headers.delete(name);
-      headers.set("authorization", `Bearer ${await options.getToken()}`);
+      headers.set("authorization", `Bearer ${await options.getToken(signal)}`);
       return options.fetch(url, { ...init, headers });
     };
 

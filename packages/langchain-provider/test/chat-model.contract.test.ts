@@ -1,5 +1,6 @@
+import { inspect } from "node:util";
 import { createTenantBinding } from "@crosstenant/core";
-import { createChatModel } from "@crosstenant/langchain";
+import { createChatModel, createEmbeddings } from "@crosstenant/langchain";
 import { type ChatHookRequest, defaultIds } from "@crosstenant/testing";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
@@ -38,6 +39,17 @@ function recordChatBodies() {
     return undefined;
   });
   return { seen, remove };
+}
+
+/** JSON.stringify replacer writing a reference cycle (the openai client has some) as a marker. */
+function circularAsMarker() {
+  const seen = new WeakSet<object>();
+  return (_key: string, value: unknown) => {
+    if (typeof value !== "object" || value === null) return value;
+    if (seen.has(value)) return "[circular]";
+    seen.add(value);
+    return value;
+  };
 }
 
 const weather = tool(async ({ city }) => `sunny in ${city}`, {
@@ -113,21 +125,30 @@ describe("a tenant chat model against the mock", () => {
     ]);
   });
 
-  it("serializes without the token it sent, the client secret or the token provider", async () => {
+  it("serializes and inspects without the token it sent, the client secret or the token provider", async () => {
     const model = readyModel();
+    const embeddings = createEmbeddings({
+      app: platform.app,
+      binding: platform.ready,
+      deployment: platform.embeddings,
+    });
     await model.invoke("use the token");
+    await embeddings.embedQuery("use the token too");
     const { token } = await platform.app.getToken(platform.ready.tenantId);
 
-    const serialized = [
+    const shown = [
       JSON.stringify(model),
       JSON.stringify(model.toJSON()),
       JSON.stringify(model.bindTools([weather])),
+      inspect(model, { depth: 8 }),
+      JSON.stringify(embeddings, circularAsMarker()),
+      inspect(embeddings, { depth: 8 }),
     ].join("\n");
 
-    expect(serialized).not.toContain(token);
-    expect(serialized).not.toContain(platform.mock.defaults.clientSecret);
-    expect(serialized).not.toMatch(/token_provider|tokenProvider|authorization/i);
-    expect(serialized).toContain(platform.ready.endpoint.url);
+    expect(shown).not.toContain(token);
+    expect(shown).not.toContain(platform.mock.defaults.clientSecret);
+    expect(JSON.stringify(model)).not.toMatch(/token_provider|tokenProvider|authorization/i);
+    expect(JSON.stringify(model)).toContain(platform.ready.endpoint.url);
   });
 
   it("answers a batch, one reply per input", async () => {

@@ -22,8 +22,9 @@ function countingApp(cloud = clouds.public) {
       requested.push(tenantId);
       return tokenValue;
     },
-    getToken: async () => {
-      throw new Error("not used");
+    getToken: async (tenantId) => {
+      requested.push(tenantId);
+      return { token: tokenValue, tenantId, expiresOnTimestamp: Date.now() + 3_600_000, scope: "" };
     },
     invalidate: () => {},
     close: async () => {},

@@ -23,8 +23,9 @@ function recordingApp() {
       tokenRequests.push(tenantId);
       return "token";
     },
-    getToken: async () => {
-      throw new Error("not used");
+    getToken: async (tenantId) => {
+      tokenRequests.push(tenantId);
+      return { token: "token", tenantId, expiresOnTimestamp: Date.now() + 3_600_000, scope: "" };
     },
     invalidate: (tenantId) => {
       invalidated.push(tenantId);
