@@ -4,7 +4,8 @@
 //    its origin check, header hygiene and retry loop, the platform app's token cache, error
 //    translation) against a plain AzureChatOpenAI given a static token function, on the same
 //    mock, same deployment, same kind of transport (an undici agent trusting the mock's CA).
-//    Calls run one at a time, alternating between the two in rounds so drift hits both alike.
+//    Calls run one at a time, alternating between the two call by call (the order flipping each
+//    pair), so the load of a shared machine hits both alike.
 // 2. A model factory's look-up of a cached tenant against a bare Map.get over the same keys.
 //
 // Prints one Markdown section to stdout.
@@ -13,8 +14,7 @@ import { createChatModel, createTenantModelFactory } from "@crosstenant/langchai
 import { startMockAzure } from "@crosstenant/testing";
 import { AzureChatOpenAI } from "@langchain/openai";
 
-const rounds = 10;
-const callsPerRound = 150;
+const pairs = 2_000;
 const warmupCalls = 200;
 const tenantKeys = 1_000;
 const lookups = 5_000_000;
@@ -53,14 +53,12 @@ const plainModel = new AzureChatOpenAI({
 
 type Model = { invoke(input: string): Promise<{ content: unknown }> };
 
-async function timedCalls(model: Model, count: number, into: number[]) {
-  for (let index = 0; index < count; index++) {
-    const started = performance.now();
-    const reply = await model.invoke("benchmark the tenant boundary");
-    into.push(performance.now() - started);
-    if (reply.content !== "Echo: benchmark the tenant boundary") {
-      throw new Error(`unexpected reply: ${String(reply.content)}`);
-    }
+async function timedCall(model: Model, into: number[]) {
+  const started = performance.now();
+  const reply = await model.invoke("benchmark the tenant boundary");
+  into.push(performance.now() - started);
+  if (reply.content !== "Echo: benchmark the tenant boundary") {
+    throw new Error(`unexpected reply: ${String(reply.content)}`);
   }
 }
 
@@ -70,17 +68,20 @@ const percentile = (samples: number[], p: number) => {
 };
 
 // ---------------------------------------------------------------- 1. invoke latency
-await timedCalls(tenantModel, warmupCalls, []);
-await timedCalls(plainModel, warmupCalls, []);
+const warmup: number[] = [];
+for (let index = 0; index < warmupCalls; index++) {
+  await timedCall(tenantModel, warmup);
+  await timedCall(plainModel, warmup);
+}
 const tenantSamples: number[] = [];
 const plainSamples: number[] = [];
-for (let round = 0; round < rounds; round++) {
-  if (round % 2 === 0) {
-    await timedCalls(plainModel, callsPerRound, plainSamples);
-    await timedCalls(tenantModel, callsPerRound, tenantSamples);
+for (let pair = 0; pair < pairs; pair++) {
+  if (pair % 2 === 0) {
+    await timedCall(plainModel, plainSamples);
+    await timedCall(tenantModel, tenantSamples);
   } else {
-    await timedCalls(tenantModel, callsPerRound, tenantSamples);
-    await timedCalls(plainModel, callsPerRound, plainSamples);
+    await timedCall(tenantModel, tenantSamples);
+    await timedCall(plainModel, plainSamples);
   }
 }
 const invokeRatio = percentile(tenantSamples, 50) / percentile(plainSamples, 50);
@@ -138,7 +139,7 @@ const ns = (value: number) => value.toFixed(0);
 const met = (ok: boolean) => (ok ? "met" : "**not met**");
 console.log(`## LangChain provider: tenant chat model and model factory
 
-**Invoke latency.** One \`invoke\` at a time against the mock's chat completions (TLS on loopback), ${rounds} alternating rounds of ${callsPerRound} calls per model after ${warmupCalls} warm-up calls each. Baseline: a plain \`AzureChatOpenAI\` with a static token function and the mock's fetch. The tenant model adds the hermetic client, the tenant fetch (origin check, header hygiene, retry loop), a token-cache look-up per attempt and error translation.
+**Invoke latency.** One \`invoke\` at a time against the mock's chat completions (TLS on loopback), ${pairs.toLocaleString("en-US")} calls per model alternating call by call, after ${warmupCalls} warm-up calls each. Baseline: a plain \`AzureChatOpenAI\` with a static token function and the mock's fetch. The tenant model adds the hermetic client, the tenant fetch (origin check, header hygiene, retry loop), a token-cache look-up per attempt and error translation.
 
 | model | p50 (ms) | p90 (ms) | p99 (ms) | p50 ratio to plain |
 |---|---:|---:|---:|---:|
