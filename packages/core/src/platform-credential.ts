@@ -42,16 +42,20 @@ export function identityClientOptions(cloud: CloudDefinition) {
  * tenant and then dropped. Chosen from bench/token-source.bench.ts (figures in BENCHMARKS.md),
  * against @azure/identity used the obvious ways, on a 2-core machine:
  * - one shared credential (`additionallyAllowedTenants: ["*"]`): MSAL scans its whole token cache
- *   on every call, so one token request cost ~1.1 ms with 1 tenant held and 3.4–4.8 ms with
- *   1,000, and even a cached `getToken` cost ~1.6 ms at 1,000 tenants;
+ *   on every call, so a token request costs more the more tenants are held (1.1 ms with 1, 3.4–
+ *   4.8 ms with 1,000), and even a cached `getToken` took ~1.7 ms at 1,000 tenants;
  * - a credential kept per tenant: 16–21 kB of heap per tenant;
- * - a credential per request (this): 1.2–1.5 ms per token request whether 1 or 10,000 tenants are
- *   held, and nothing held but our own cache entry (~3 kB per tenant with a 1.3 kB token).
- * It also means every request really reaches the tenant (MSAL cannot answer a refresh or an
- * invalidated token from its own cache), and the authority is the customer tenant from the
- * constructor on, so `AZURE_IDENTITY_DISABLE_MULTITENANTAUTH` has nothing to redirect. The price,
- * a discovery request and a TLS handshake per token request, is paid once an hour per active
- * tenant, off the callers' path.
+ * - 16 sharded shared credentials: the same growth, divided by 16;
+ * - a shared credential recycled after 64 requests: flat and the cheapest request (connections
+ *   and MSAL state reused), but it runs in multi-tenant mode, which
+ *   `AZURE_IDENTITY_DISABLE_MULTITENANTAUTH` turns into home-tenant tokens for everyone, and its
+ *   MSAL cache can answer a refresh or an invalidated token with the token it already holds;
+ * - a credential per request (this): flat (the same cost with 1 or 10,000 tenants held), nothing
+ *   held but our own cache entry (~2–3 kB per tenant with a 1.3 kB token), every request really
+ *   reaches the tenant, and the authority is the customer tenant from the constructor on, so no
+ *   environment variable can redirect it. Its price over recycling, a discovery request and a TLS
+ *   handshake (about a millisecond of CPU), is paid about once an hour per active tenant, off the
+ *   callers' path.
  *
  * A custom `TokenCredential` is called as `getToken(scope, { tenantId, abortSignal })`.
  */
