@@ -77,7 +77,8 @@ function requestUrl(input: Parameters<typeof globalThis.fetch>[0]): URL {
  * Returns the fetch a tenant's openai client sends through. It is the last hop before the
  * network, so it is where the tenant boundary and the retry policy are enforced:
  *
- * - only the tenant's endpoint origin is reachable; anything else is refused before sending;
+ * - only the tenant's endpoint origin is reachable; anything else is refused before sending,
+ *   and a redirect is returned as it is, never followed;
  * - the request carries the tenant's bearer token and nothing else that authenticates
  *   (`api-key`, `OpenAI-Organization` and `OpenAI-Project` are removed, whatever set them);
  * - a 401 that rejects the token drops the tenant's cached token and retries once with a fresh one;
@@ -128,7 +129,8 @@ export function createTenantFetch(options: TenantFetchOptions): typeof globalThi
       const headers = new Headers(init.headers);
       for (const name of foreignCredentialHeaders) headers.delete(name);
       headers.set("authorization", `Bearer ${await options.getToken(signal)}`);
-      return options.fetch(url, { ...init, headers });
+      // A redirect is answered, never followed: the token must not travel to its target.
+      return options.fetch(url, { ...init, headers, redirect: "manual" });
     };
 
     let retries = 0;

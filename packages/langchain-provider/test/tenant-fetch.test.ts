@@ -102,6 +102,17 @@ describe("createTenantFetch", () => {
     expect(other.requests).toHaveLength(0);
   });
 
+  it("never follows a redirect, so the token cannot travel to its target", async () => {
+    const other = await serve([]);
+    const server = await serve([{ status: 307, headers: { location: `${other.url}/steal` } }]);
+    const { tenantFetch } = tenantFetchFor(server);
+
+    const response = await post(tenantFetch, server.url);
+
+    expect(response.status).toBe(307);
+    expect(other.requests).toHaveLength(0);
+  });
+
   it("sends the tenant's bearer token and strips other credentials", async () => {
     const server = await serve([]);
     const { tenantFetch } = tenantFetchFor(server);
