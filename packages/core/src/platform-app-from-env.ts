@@ -3,7 +3,14 @@ import { logger } from "./logger.js";
 import { createPlatformApp, type PlatformApp } from "./platform-app.js";
 import type { PlatformAppOptions, PlatformCredentialOptions } from "./platform-app-options.js";
 
-/** Options of {@link platformAppFromEnv}: everything but the identity, which the environment gives. */
+/**
+ * Options of {@link platformAppFromEnv}: everything but the identity, which the environment gives.
+ *
+ * @example
+ * ```ts
+ * const options: PlatformAppFromEnvOptions = { env: { ...process.env }, cloud: "china" };
+ * ```
+ */
 export interface PlatformAppFromEnvOptions
   extends Omit<PlatformAppOptions, "clientId" | "homeTenantId" | "credential"> {
   /** The environment to read; defaults to `process.env`. */

@@ -17,6 +17,14 @@ import type { TokenEventListener } from "./token-events.js";
  * - `workloadIdentity`: a federated token file (Kubernetes workload identity), re-read on use so
  *   rotated tokens are picked up.
  * - `secret`: a client secret of the app registration.
+ *
+ * @example
+ * ```ts
+ * const credential: PlatformCredentialOptions = {
+ *   kind: "managedIdentity",
+ *   clientId: "6e5d4c3b-8888-4000-8000-00000000aaaa", // the user-assigned identity's client id
+ * };
+ * ```
  */
 export type PlatformCredentialOptions =
   | {
@@ -29,7 +37,14 @@ export type PlatformCredentialOptions =
   | { readonly kind: "workloadIdentity"; readonly tokenFilePath: string }
   | { readonly kind: "secret"; readonly clientSecret: string };
 
-/** Tuning of the per-tenant token cache; every field has a default fit for thousands of tenants. */
+/**
+ * Tuning of the per-tenant token cache; every field has a default fit for thousands of tenants.
+ *
+ * @example
+ * ```ts
+ * const cache: PlatformAppCacheOptions = { maxTenants: 50_000, idleTimeoutInMs: 2 * 3_600_000 };
+ * ```
+ */
 export interface PlatformAppCacheOptions {
   /** Most (tenant, scope) tokens held; the least recently used goes first. Default 20,000. */
   readonly maxTenants?: number;
@@ -45,7 +60,20 @@ export interface PlatformAppCacheOptions {
   readonly maxRetryDelayInMs?: number;
 }
 
-/** Options of `createPlatformApp`. */
+/**
+ * Options of `createPlatformApp`.
+ *
+ * @example
+ * ```ts
+ * const options: PlatformAppOptions = {
+ *   clientId: "3f0c2a4e-7d1b-4c55-9a2e-1b6f0d9c8a01",
+ *   homeTenantId: "0a1b2c3d-0000-4000-8000-00000000aaaa",
+ *   credential: { kind: "workloadIdentity", tokenFilePath: "/var/run/secrets/azure/tokens/azure-identity-token" },
+ *   cloud: "usGovernment",
+ *   onEvent: (event) => metrics.push(event),
+ * };
+ * ```
+ */
 export interface PlatformAppOptions {
   /** Application (client) id of the platform's multi-tenant app registration, a GUID. */
   readonly clientId: string;

@@ -29,6 +29,20 @@ export type InvalidateTokenOptions = TokenProviderOptions;
 /**
  * The platform's multi-tenant app registration, able to get a token from any customer tenant
  * that consented to it. One per process: it holds the per-tenant token cache.
+ *
+ * @example
+ * ```ts
+ * import { AzureChatOpenAI } from "@langchain/openai";
+ * const model = new AzureChatOpenAI({
+ *   azureOpenAIEndpoint: binding.endpoint,
+ *   azureOpenAIApiDeploymentName: "gpt-4o",
+ *   azureOpenAIApiVersion: "2024-10-21",
+ *   azureADTokenProvider: app.tokenProvider(binding.tenantId),
+ * });
+ * // The resource rejected the token (401): drop it so the next call gets a fresh one.
+ * app.invalidate(binding.tenantId);
+ * await app.close(); // at shutdown
+ * ```
  */
 export interface PlatformApp {
   readonly clientId: string;

@@ -1,6 +1,12 @@
 /**
  * The claims crosstenant reads from an access token. Only what the cache and the tenant guard
  * need; everything else in the token is left alone.
+ *
+ * @example
+ * ```ts
+ * const claims: TokenClaims | undefined = readTokenClaims(token);
+ * claims?.expiresOnTimestamp; // milliseconds, like Date.now()
+ * ```
  */
 export interface TokenClaims {
   /** Tenant that issued the token (`tid`), lowercased. */

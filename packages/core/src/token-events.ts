@@ -39,6 +39,16 @@ export interface TenantEvictedEvent {
 /**
  * What the platform app reports through `onEvent`. Events never carry a token. Cache hits are not
  * reported: they are the hot path and cost about a Map look-up.
+ *
+ * @example
+ * ```ts
+ * const app = createPlatformApp({
+ *   ...options,
+ *   onEvent: (event) => {
+ *     if (event.type === "token-failed") alerts.notify(event.tenantId, event.code);
+ *   },
+ * });
+ * ```
  */
 export type TokenEvent = TokenAcquiredEvent | TokenFailedEvent | TenantEvictedEvent;
 

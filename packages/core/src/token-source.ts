@@ -6,7 +6,15 @@ import { checkTenantToken } from "./tenant-token-guard.js";
 import type { TokenEvent, TokenRequestTrigger } from "./token-events.js";
 import { abortable, abortedError, waitUnlessAborted } from "./token-wait.js";
 
-/** A token issued by one customer tenant for one scope. */
+/**
+ * A token issued by one customer tenant for one scope.
+ *
+ * @example
+ * ```ts
+ * const { token, expiresOnTimestamp } = await app.getToken(tenantId);
+ * const headers = { authorization: `Bearer ${token}` };
+ * ```
+ */
 export interface TenantAccessToken {
   /** The bearer token. Never log it. */
   readonly token: string;
