@@ -127,8 +127,3 @@ export function createTokenEventSink(listener: TokenEventListener | undefined) {
     }
   };
 }
-
-/** Resolves once the optional OpenTelemetry API has been looked for (found or not). */
-export function tokenMetricsReady(): Promise<void> {
-  return loadInstruments();
-}

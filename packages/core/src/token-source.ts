@@ -96,11 +96,6 @@ export class TokenSource {
     this.#sweepTimer.unref();
   }
 
-  /** Number of (tenant, scope) entries held. */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /**
    * The function behind `tokenProvider`. It keeps a reference to its cache entry, so a hit does
    * not even hash the key: a clock read, a compare and the same settled promise every time.
