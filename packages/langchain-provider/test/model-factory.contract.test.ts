@@ -71,4 +71,30 @@ describe("a model factory serving many tenants", () => {
     for (const tenant of tenants) expect(tokenCounts[tenant.tenantId]).toBe(1);
     expect(factory.size).toBe(tenantCount);
   }, 120_000);
+
+  it("serves embeddings too, and forgetting a tenant drops its cached token", async () => {
+    const [tenant] = tenants;
+    if (!tenant) throw new Error("the scenario has extra tenants");
+    const factory = createTenantModelFactory({
+      app: platform.app,
+      resolveTenant: async (tenantId) => ({
+        tenantId,
+        endpoint: platform.mock.endpoints[tenant.resource] ?? "",
+        deployments: [platform.chat, platform.embeddings],
+        cloud: platform.mock.cloud,
+      }),
+      chatDefaults: { deployment: platform.chat },
+      embeddingsDefaults: { deployment: platform.embeddings },
+    });
+    const tokens = () => platform.mock.journal.tokenRequestCounts()[tenant.tenantId] ?? 0;
+
+    await (await factory.chatModel(tenant.tenantId)).invoke("before off-boarding");
+    const vector = await (await factory.embeddings(tenant.tenantId)).embedQuery("vector");
+    const tokensBefore = tokens();
+    factory.forget(tenant.tenantId);
+    await (await factory.chatModel(tenant.tenantId)).invoke("after re-onboarding");
+
+    expect(vector.length).toBeGreaterThan(0);
+    expect(tokens()).toBe(tokensBefore + 1);
+  });
 });
