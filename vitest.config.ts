@@ -16,7 +16,11 @@ export default defineConfig({
       project("reliability", "reliability"),
       {
         extends: true as const,
-        test: { name: "examples", root: "examples", include: ["test/**/*.test.ts", "*/**/*.test.ts"] },
+        test: {
+          name: "examples",
+          root: "examples",
+          include: ["test/**/*.test.ts", "*/**/*.test.ts"],
+        },
       },
     ],
     testTimeout: 20_000,
