@@ -8,6 +8,7 @@ import {
   ManagedIdentityCredential,
 } from "@azure/identity";
 import { type CloudDefinition, clouds } from "./cloud.js";
+import { ConfigurationError } from "./errors.js";
 import type { PlatformCredentialOptions } from "./platform-app-options.js";
 import type { TenantTokenRequester } from "./token-source.js";
 
@@ -68,7 +69,38 @@ export function createTenantTokenRequester(
   }
 
   const build = credentialFactory(credential, clientId, cloud);
-  return (tenantId, scope, abortSignal) => build(tenantId).getToken(scope, { abortSignal });
+  return (tenantId, scope, abortSignal) => {
+    assertNoRegionalAuthorityOverride(cloud);
+    return build(tenantId).getToken(scope, { abortSignal });
+  };
+}
+
+const regionVariables = ["AZURE_REGIONAL_AUTHORITY_NAME", "MSAL_FORCE_REGION"] as const;
+const azureRegionName = /^(?:[a-z]{2,}[a-z0-9]{0,38}|AutoDiscoverRegion)$/;
+
+/**
+ * @azure/identity and MSAL read these variables on every token request, with no option to turn
+ * them off, and build the token service host from their value. A plain Azure region in a
+ * built-in cloud is Entra ID's own regional service and is left to work; any other value, or
+ * any value in a defined cloud (which has no regional hosts), could send the platform's
+ * credential elsewhere, so the request is refused before it is made.
+ */
+function assertNoRegionalAuthorityOverride(cloud: CloudDefinition): void {
+  const builtIn = builtInClouds.includes(cloud);
+  for (const variable of regionVariables) {
+    const value = process.env[variable];
+    if (value === undefined || value === "") continue;
+    if (builtIn && azureRegionName.test(value)) continue;
+
+    const shown = JSON.stringify(value.slice(0, 40));
+    throw new ConfigurationError(
+      `${variable} is set to ${shown}: @azure/identity would send the platform app's credential to a regional token service built from it, which ${builtIn ? "is not an Azure region name" : `does not exist in cloud ${cloud.name}`}. Unset ${variable} in this process; crosstenant does not let an environment variable choose where the platform's credential goes.`,
+      {
+        checklistItem: "platform-credential",
+        issues: [{ path: `env.${variable}`, message: "must not be set for this cloud" }],
+      },
+    );
+  }
 }
 
 function credentialFactory(
