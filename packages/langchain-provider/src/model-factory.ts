@@ -7,6 +7,7 @@ import {
 } from "@crosstenant/core";
 import { TenantChatModel } from "./chat-model.js";
 import type { TenantChatOptions } from "./chat-options.js";
+import { raceAbort } from "./deadline.js";
 import { TenantEmbeddings, type TenantEmbeddingsOptions } from "./embeddings.js";
 import { logger } from "./logger.js";
 import { assertSameCloud } from "./tenant-guards.js";
@@ -83,25 +84,6 @@ const lookupKeys = new Set(["deployment", "abortSignal"]);
 const hasModelOptions = (options: object | undefined) =>
   options !== undefined &&
   Object.entries(options).some(([key, value]) => value !== undefined && !lookupKeys.has(key));
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 function chooseDeployment(
   key: string,
@@ -227,7 +209,7 @@ export function createTenantModelFactory(options: TenantModelFactoryOptions): Te
       pending.set(key, started);
       inFlight = started;
     }
-    return abortable(inFlight, lookup?.abortSignal);
+    return raceAbort(inFlight, lookup?.abortSignal);
   };
 
   return {
