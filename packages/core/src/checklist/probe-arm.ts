@@ -97,11 +97,13 @@ export async function probeArm(options: ArmProbeOptions): Promise<Findings> {
     return unknownAll(describe(error));
   }
   if (account.status !== 200) {
-    const { code, message } = armErrorOf(account.body);
+    // ARM's own message repeats the principal and the scope at length; the code says enough here,
+    // and this line is shown under every step that depends on the account.
+    const { code } = armErrorOf(account.body);
     const why =
       account.status === 404
         ? `the account ${resourceId} was not found (check the binding's armResourceId)`
-        : `HTTP ${account.status} ${code}${message ? `: ${message}` : ""} (the app can read the account only with a role on it)`;
+        : `HTTP ${account.status} ${code} (the app can read the account only with a role on it)`;
     return unknownAll(why);
   }
 
