@@ -42,6 +42,8 @@ export interface Fleet {
   readonly tenants: readonly FleetTenant[];
   /** Every token event the app reported, in order. */
   readonly events: TokenEvent[];
+  /** When each of {@link Fleet.events} was reported, in milliseconds since the epoch. */
+  readonly eventTimes: number[];
   readonly chatDeployment: string;
   readonly embeddingsDeployment: string;
   close(): Promise<void>;
@@ -100,6 +102,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   });
   const { clientId, homeTenantId, clientSecret, certificate, tenants } = mock.defaults;
   const events: TokenEvent[] = [];
+  const eventTimes: number[] = [];
   const app = createPlatformApp({
     clientId,
     homeTenantId,
@@ -108,7 +111,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         ? { kind: "certificate", certificatePem: certificate }
         : { kind: "secret", clientSecret },
     cloud: mock.cloud,
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      events.push(event);
+      eventTimes.push(Date.now());
+    },
     ...(options.cache === undefined ? {} : { cache: options.cache }),
   });
   const chatDeployment = tenants.ready.deployments.chat;
@@ -128,6 +134,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     app,
     tenants: fleetTenants,
     events,
+    eventTimes,
     chatDeployment,
     embeddingsDeployment,
     close: async () => {
@@ -157,4 +164,31 @@ export function tokenEventCounts(events: readonly TokenEvent[]): {
     } else evictions += 1;
   }
   return { misses, refreshes, failures, evictions };
+}
+
+// The token source hands a token out until at most this long before its expiry.
+const maxExpiryMarginInMs = 30_000;
+
+/**
+ * A tenant's acquisitions after its first, split by whether the token it held before could no
+ * longer be used (`afterExpiry`: the tenant was idle past its token's life) or still could
+ * (`premature`: a request the cache should have saved).
+ */
+export function reacquisitions(
+  events: readonly TokenEvent[],
+  eventTimes: readonly number[],
+): { readonly afterExpiry: number; readonly premature: number } {
+  const held = new Map<string, number>();
+  let afterExpiry = 0;
+  let premature = 0;
+  events.forEach((event, index) => {
+    if (event.type !== "token-acquired") return;
+    const previousExpiry = held.get(event.tenantId);
+    held.set(event.tenantId, event.expiresOnTimestamp);
+    if (previousExpiry === undefined || event.trigger !== "miss") return;
+    const startedAt = (eventTimes[index] ?? 0) - event.durationInMs;
+    if (startedAt >= previousExpiry - maxExpiryMarginInMs) afterExpiry += 1;
+    else premature += 1;
+  });
+  return { afterExpiry, premature };
 }

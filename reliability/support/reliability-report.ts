@@ -18,6 +18,10 @@ export interface LoadFigures {
   readonly tokenRefreshes: number;
   /** Token acquisitions for a caller that had no usable token (first call, or after invalidation). */
   readonly tokenMisses: number;
+  /** Misses of a tenant whose previous token had run out (idle past its life). */
+  readonly tokenReacquisitionsAfterExpiry: number;
+  /** Misses while the tenant's previous token was still usable: must be 0. */
+  readonly tokenPrematureReacquisitions: number;
   /** Failed token requests, by trigger and code. */
   readonly tokenFailures: Readonly<Record<string, number>>;
   /** Statuses of the token requests in the journal. */
@@ -48,7 +52,7 @@ const listed = (record: Readonly<Record<string, number>>) =>
 export function renderReliabilityReport(figures: LoadFigures, date: Date = new Date()): string {
   const faultTotal = Object.values(figures.faultsInjected).reduce((sum, count) => sum + count, 0);
   const heapRatio = figures.heapAfterRunInBytes / figures.heapAfterWarmUpInBytes;
-  const bound = figures.tenants + figures.tokenRefreshes;
+  const bound = figures.tenants + figures.tokenRefreshes + figures.tokenReacquisitionsAfterExpiry;
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const rows: [string, string, string][] = [
     [
@@ -68,7 +72,12 @@ export function renderReliabilityReport(figures: LoadFigures, date: Date = new D
     [
       "token requests",
       thousands(figures.tokenRequests),
-      `bound: tenants + refreshes = ${thousands(figures.tenants)} + ${thousands(figures.tokenRefreshes)} = ${thousands(bound)}`,
+      `bound: tenants + refreshes + re-acquisitions after expiry = ${thousands(figures.tenants)} + ${thousands(figures.tokenRefreshes)} + ${thousands(figures.tokenReacquisitionsAfterExpiry)} = ${thousands(bound)}`,
+    ],
+    [
+      "token acquisitions reported by the app",
+      `${thousands(figures.tokenMisses)} misses, ${thousands(figures.tokenRefreshes)} refreshes`,
+      `failures: ${listed(figures.tokenFailures)}; journal statuses: ${listed(figures.tokenStatuses)}; premature re-acquisitions (must be 0): ${thousands(figures.tokenPrematureReacquisitions)}`,
     ],
     [
       "tokens presented to another tenant's resource",
@@ -112,7 +121,8 @@ export function renderReliabilityReport(figures: LoadFigures, date: Date = new D
     "mock Azure OpenAI on loopback, each tenant with its own resource and its own token, while",
     "injected faults (429 with `retry-after-ms`, 500, 503, connection resets) hit a share of the",
     "calls. Token requests and cross-tenant presentations are counted in the mock's journal; the heap",
-    "is measured after full collections, once after a warm-up call per tenant and once after the run.",
+    "is measured after full collections: after the warm-up (every tenant's first call and first",
+    "token refresh), then after each quarter of the run.",
     "",
     "| figure | value | note |",
     "|---|---|---|",

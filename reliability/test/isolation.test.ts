@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Fleet, type FleetTenant, startFleet } from "../support/fleet.js";
 import { isCrossTenant } from "../support/journal-tally.js";
 import { describeOutcome, outcomeOf } from "../support/outcome.js";
+import { isLoopback, recordOutgoingRequests } from "../support/outgoing.js";
 import { profile } from "../support/profile.js";
 import { seededRandom } from "../support/seeded-random.js";
 
@@ -127,10 +128,15 @@ describe("tenant isolation", () => {
     };
 
     // Bursts of concurrent operations in random order, so no two runs interleave alike.
+    const recording = recordOutgoingRequests();
     let index = 0;
-    while (index < profile.isolationCalls) {
-      const burst = 1 + random.below(24);
-      await Promise.all(Array.from({ length: burst }, () => operation(index++)));
+    try {
+      while (index < profile.isolationCalls) {
+        const burst = 1 + random.below(24);
+        await Promise.all(Array.from({ length: burst }, () => operation(index++)));
+      }
+    } finally {
+      recording.stop();
     }
 
     const dataPlane = fleet.mock.journal
@@ -138,6 +144,10 @@ describe("tenant isolation", () => {
       .filter((entry) => entry.route === "chat" || entry.route === "embeddings");
     const tokenCounts = fleet.mock.journal.tokenRequestCounts();
     expect(problems, context).toEqual([]);
+    expect(
+      recording.requests.filter((request) => !isLoopback(request.origin)),
+      context,
+    ).toEqual([]);
     expect(dataPlane.length, context).toBeGreaterThan(0);
     expect(dataPlane.filter(isCrossTenant), context).toEqual([]);
     expect(
