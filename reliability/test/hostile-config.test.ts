@@ -189,7 +189,6 @@ const hostileGroupNames = [
   "AZURE_OPENAI_* (key, endpoint, api version, deployments, instance, base path)",
   "OPENAI_* (key, base URL, organization, project, custom headers)",
   "AZURE_* identity (authority host, tenant, client, secret, multi-tenant switch)",
-  "MSAL regional authority (AZURE_REGIONAL_AUTHORITY_NAME, MSAL_FORCE_REGION)",
 ] as const;
 
 /** Hostile values for the variables the SDKs read by default, in groups of what they attack. */
@@ -228,10 +227,6 @@ function hostileVariables(): [(typeof hostileGroupNames)[number], Record<string,
         AZURE_IDENTITY_DISABLE_MULTITENANTAUTH: "1",
         AZURE_POD_IDENTITY_AUTHORITY_HOST: "https://pod.evil.example",
       },
-    ],
-    [
-      "MSAL regional authority (AZURE_REGIONAL_AUTHORITY_NAME, MSAL_FORCE_REGION)",
-      { AZURE_REGIONAL_AUTHORITY_NAME: "westus2", MSAL_FORCE_REGION: "westus2" },
     ],
   ];
 }
@@ -276,4 +271,27 @@ describe("ambient environment variables", () => {
       }
     },
   );
+
+  // These would send the platform's credential to a regional token service that the binding's
+  // cloud does not have; the platform app refuses them instead of following them.
+  it.each([
+    ["AZURE_REGIONAL_AUTHORITY_NAME", "westus2"],
+    ["MSAL_FORCE_REGION", "westus2"],
+  ])("%s set refuses every token request, before any is sent", async (variable, value) => {
+    vi.stubEnv(variable, value);
+    const recording = recordOutgoingRequests();
+
+    const app = freshApp();
+    const outcome = await outcomeOf(() => tenantFlow(app));
+    await app.close();
+    recording.stop();
+
+    expect(outcome.kind, describeOutcome(outcome)).toBe("typed");
+    if (outcome.kind === "typed") {
+      expect(outcome.code).toBe("CONFIGURATION_INVALID");
+      expect(outcome.error.message).toContain(variable);
+    }
+    expect(tokenRequests()).toBe(0);
+    expect(recording.requests.filter((request) => !isLoopback(request.origin))).toEqual([]);
+  });
 });
