@@ -9,6 +9,10 @@ export interface LoadFigures {
   readonly calls: number;
   readonly tenants: number;
   readonly concurrency: number;
+  /** Calls before the measured run: two per tenant, then a quarter of the run's mix. */
+  readonly warmUpCalls: number;
+  /** Faults injected during the warm-up (not in `faultsInjected`). */
+  readonly warmUpFaults: number;
   readonly faultsInjected: Readonly<Record<string, number>>;
   readonly successes: number;
   readonly typedFailures: Readonly<Record<string, number>>;
@@ -59,6 +63,11 @@ export function renderReliabilityReport(figures: LoadFigures, date: Date = new D
       "calls",
       thousands(figures.calls),
       `across ${thousands(figures.tenants)} tenants, ${figures.concurrency} in flight`,
+    ],
+    [
+      "warm-up, not counted below",
+      `${thousands(figures.warmUpCalls)} calls`,
+      `two per tenant (first token, first refresh), then a quarter of the run's mix with ${thousands(figures.warmUpFaults)} faults`,
     ],
     ["transient faults injected", thousands(faultTotal), listed(figures.faultsInjected)],
     ["successes", thousands(figures.successes), "every call that could succeed must"],
@@ -122,7 +131,7 @@ export function renderReliabilityReport(figures: LoadFigures, date: Date = new D
     "injected faults (429 with `retry-after-ms`, 500, 503, connection resets) hit a share of the",
     "calls. Token requests and cross-tenant presentations are counted in the mock's journal; the heap",
     "is measured after full collections: after the warm-up (every tenant's first call and first",
-    "token refresh), then after each quarter of the run.",
+    "token refresh, then a quarter of the run's mix), then after each quarter of the run.",
     "",
     "| figure | value | note |",
     "|---|---|---|",
