@@ -76,12 +76,12 @@ export function renderReliabilityReport(figures: LoadFigures, date: Date = new D
     [
       "data-plane requests",
       thousands(figures.dataPlaneRequests),
-      `attempts, retries included; statuses: ${listed(figures.dataPlaneStatuses)}`,
+      `whole run, warm-up included; attempts with retries; statuses: ${listed(figures.dataPlaneStatuses)}`,
     ],
     [
       "token requests",
       thousands(figures.tokenRequests),
-      `bound: tenants + refreshes + re-acquisitions after expiry = ${thousands(figures.tenants)} + ${thousands(figures.tokenRefreshes)} + ${thousands(figures.tokenReacquisitionsAfterExpiry)} = ${thousands(bound)}`,
+      `whole run, warm-up included; bound: tenants + refreshes + re-acquisitions after expiry = ${thousands(figures.tenants)} + ${thousands(figures.tokenRefreshes)} + ${thousands(figures.tokenReacquisitionsAfterExpiry)} = ${thousands(bound)}`,
     ],
     [
       "token acquisitions reported by the app",
