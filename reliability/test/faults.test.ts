@@ -200,7 +200,7 @@ describe("throttling and transient failures of the resource", () => {
     fault({ route: "chat", effect: { type: "status", status: 503 } });
     const outcome = await invoke(chat, "into the outage");
 
-    expect(outcome.kind, describeOutcome(outcome)).toBe("typed");
+    expectTyped(outcome, ["SERVICE_UNAVAILABLE"]);
     expect(entries("chat", since)).toHaveLength(5);
   });
 
@@ -223,7 +223,7 @@ describe("throttling and transient failures of the resource", () => {
     fault({ route: "chat", effect: { type: "reset" } });
     const outcome = await invoke(chat, "into resets");
 
-    expect(outcome.kind, describeOutcome(outcome)).toBe("typed");
+    expectTyped(outcome, ["CONNECTION_FAILED"]);
     expect(entries("chat", since)).toHaveLength(5);
   });
 
@@ -240,7 +240,7 @@ describe("throttling and transient failures of the resource", () => {
       for await (const chunk of stream) received.push(String(chunk.content));
     });
 
-    expect(outcome.kind, describeOutcome(outcome)).toBe("typed");
+    expectTyped(outcome, ["CONNECTION_FAILED"]);
     expectSuccess(await invoke(chat, "the next call is whole"));
   });
 });
