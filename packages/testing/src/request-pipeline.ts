@@ -137,7 +137,11 @@ export async function handleRequest(
     let cutAfter: number | undefined;
     let response: MockResponse | undefined;
     for (const effect of effects) {
-      if (effect.type === "latency") await sleep(effect.latencyInMs);
+      if (effect.type === "latency" && !(await delayUnlessClosed(incoming, effect.latencyInMs))) {
+        facts.decision = "ConnectionClosed";
+        record(0);
+        return;
+      }
       if (effect.type === "cutStream") cutAfter = effect.afterChunks;
       if (effect.type === "reset") {
         facts.decision = "FaultReset";
@@ -165,6 +169,21 @@ export async function handleRequest(
       outgoing.destroy();
     }
     record(500);
+  }
+}
+
+// A latency fault must not outlive its connection: the caller gave up, or the mock was closed.
+async function delayUnlessClosed(incoming: IncomingMessage, delayInMs: number): Promise<boolean> {
+  const closed = new AbortController();
+  const onClose = () => closed.abort();
+  incoming.socket.once("close", onClose);
+  try {
+    await sleep(delayInMs, undefined, { signal: closed.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    incoming.socket.off("close", onClose);
   }
 }
 

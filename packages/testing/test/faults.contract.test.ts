@@ -83,6 +83,26 @@ describe("faults", () => {
     expect(fault.hits).toBe(0);
   });
 
+  it("ends a latency fault's delay when the caller goes away, leaving no timer behind", async () => {
+    const fault = mock.faults.add({
+      route: "chat",
+      effect: { type: "latency", latencyInMs: 60_000 },
+    });
+    const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === "Timeout");
+    const caller = new AbortController();
+
+    const call = client().chat.completions.create(hello, { signal: caller.signal });
+    await expect.poll(() => fault.hits).toBe(1);
+    caller.abort();
+    await expect(call).rejects.toThrow();
+
+    await expect
+      .poll(() => mock.journal.filter({ route: "chat", decision: "ConnectionClosed" }).length)
+      .toBe(1);
+    const timersAfter = process.getActiveResourcesInfo().filter((kind) => kind === "Timeout");
+    expect(timersAfter.length).toBeLessThanOrEqual(timersBefore.length);
+  });
+
   it("takes the token endpoint down with AADSTS90033 during an outage", async () => {
     mock.faults.add({ route: "token", effect: { type: "outage" } });
     const credential = new ClientSecretCredential(
