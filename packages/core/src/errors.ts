@@ -1,58 +1,77 @@
 import type { z } from "zod";
 import type { ChecklistItemId } from "./checklist-items.js";
 
+const tokenAcquisitionCodes = [
+  "TENANT_NOT_FOUND",
+  "TENANT_IN_OTHER_CLOUD",
+  "CONSENT_MISSING",
+  "APP_DISABLED",
+  "PLATFORM_SECRET_INVALID",
+  "PLATFORM_SECRET_EXPIRED",
+  "PLATFORM_CERTIFICATE_NOT_REGISTERED",
+  "PLATFORM_FEDERATED_TOKEN_INVALID",
+  "RESOURCE_NOT_IN_TENANT",
+  "SCOPE_INVALID",
+  "TOKEN_TENANT_MISMATCH",
+  "AUTHORITY_UNREACHABLE",
+  "TOKEN_REQUEST_FAILED",
+] as const;
+
+const resourceAccessCodes = [
+  "TOKEN_REJECTED",
+  "ROLE_MISSING",
+  "TENANT_MISMATCH",
+  "CUSTOM_SUBDOMAIN_REQUIRED",
+  "NETWORK_ACCESS_DENIED",
+  "PUBLIC_ACCESS_DISABLED",
+  "KEY_AUTH_DISABLED",
+  "DEPLOYMENT_NOT_FOUND",
+] as const;
+
 /**
- * Every error code crosstenant raises. The set is closed: code that switches on it can be
- * exhaustive, and `docs/troubleshooting.md` explains each one.
+ * Every error code crosstenant raises, grouped as in `docs/troubleshooting.md`, which explains
+ * each one. The set is closed: code that switches on {@link CrossTenantErrorCode} can be
+ * exhaustive.
+ *
+ * @example
+ * ```ts
+ * import { crossTenantErrorCodes } from "@crosstenant/core";
+ * crossTenantErrorCodes.includes("CONSENT_MISSING"); // true
+ * ```
  */
-export type CrossTenantErrorCode =
+export const crossTenantErrorCodes = Object.freeze([
   // Configuration given to the library
-  | "CONFIGURATION_INVALID"
-  | "DEPLOYMENT_NOT_ALLOWED"
-  | "CLOUD_MISMATCH"
+  "CONFIGURATION_INVALID",
+  "DEPLOYMENT_NOT_ALLOWED",
+  "CLOUD_MISMATCH",
   // Endpoint validation (parseEndpoint)
-  | "ENDPOINT_NOT_A_URL"
-  | "ENDPOINT_NOT_HTTPS"
-  | "ENDPOINT_HAS_CREDENTIALS"
-  | "ENDPOINT_IP_ADDRESS"
-  | "ENDPOINT_LOCALHOST"
-  | "ENDPOINT_PORT"
-  | "ENDPOINT_NOT_IN_CLOUD"
-  | "ENDPOINT_REGIONAL"
-  | "ENDPOINT_SUBDOMAIN_INVALID"
-  | "ENDPOINT_PATH"
-  | "ENDPOINT_QUERY_OR_FRAGMENT"
+  "ENDPOINT_NOT_A_URL",
+  "ENDPOINT_NOT_HTTPS",
+  "ENDPOINT_HAS_CREDENTIALS",
+  "ENDPOINT_IP_ADDRESS",
+  "ENDPOINT_LOCALHOST",
+  "ENDPOINT_PORT",
+  "ENDPOINT_NOT_IN_CLOUD",
+  "ENDPOINT_REGIONAL",
+  "ENDPOINT_SUBDOMAIN_INVALID",
+  "ENDPOINT_PATH",
+  "ENDPOINT_QUERY_OR_FRAGMENT",
   // Token acquisition from the customer's tenant (Entra ID)
-  | "TENANT_NOT_FOUND"
-  | "TENANT_IN_OTHER_CLOUD"
-  | "CONSENT_MISSING"
-  | "APP_DISABLED"
-  | "PLATFORM_SECRET_INVALID"
-  | "PLATFORM_SECRET_EXPIRED"
-  | "PLATFORM_CERTIFICATE_NOT_REGISTERED"
-  | "PLATFORM_FEDERATED_TOKEN_INVALID"
-  | "RESOURCE_NOT_IN_TENANT"
-  | "SCOPE_INVALID"
-  | "TOKEN_TENANT_MISMATCH"
-  | "AUTHORITY_UNREACHABLE"
-  | "TOKEN_REQUEST_FAILED"
+  ...tokenAcquisitionCodes,
   // The customer's Azure OpenAI resource (data plane)
-  | "TOKEN_REJECTED"
-  | "ROLE_MISSING"
-  | "TENANT_MISMATCH"
-  | "CUSTOM_SUBDOMAIN_REQUIRED"
-  | "NETWORK_ACCESS_DENIED"
-  | "PUBLIC_ACCESS_DISABLED"
-  | "KEY_AUTH_DISABLED"
-  | "DEPLOYMENT_NOT_FOUND"
-  | "RATE_LIMITED"
-  | "CONTENT_FILTERED"
-  | "SERVICE_UNAVAILABLE"
-  | "CONNECTION_FAILED"
+  ...resourceAccessCodes,
+  "RATE_LIMITED",
+  "CONTENT_FILTERED",
+  "SERVICE_UNAVAILABLE",
+  "CONNECTION_FAILED",
   // Lifecycle
-  | "ABORTED"
-  | "TIMEOUT"
-  | "CLOSED";
+  "ABORTED",
+  "TIMEOUT",
+  "CLOSED",
+] as const);
+
+/** One of {@link crossTenantErrorCodes}. */
+export type CrossTenantErrorCode = (typeof crossTenantErrorCodes)[number];
 
 /** What every crosstenant error may carry besides its message. */
 export interface CrossTenantErrorOptions {
@@ -189,20 +208,7 @@ export class EndpointValidationError extends CrossTenantError {
 }
 
 /** Codes of {@link TokenAcquisitionError}. */
-export type TokenAcquisitionCode =
-  | "TENANT_NOT_FOUND"
-  | "TENANT_IN_OTHER_CLOUD"
-  | "CONSENT_MISSING"
-  | "APP_DISABLED"
-  | "PLATFORM_SECRET_INVALID"
-  | "PLATFORM_SECRET_EXPIRED"
-  | "PLATFORM_CERTIFICATE_NOT_REGISTERED"
-  | "PLATFORM_FEDERATED_TOKEN_INVALID"
-  | "RESOURCE_NOT_IN_TENANT"
-  | "SCOPE_INVALID"
-  | "TOKEN_TENANT_MISMATCH"
-  | "AUTHORITY_UNREACHABLE"
-  | "TOKEN_REQUEST_FAILED";
+export type TokenAcquisitionCode = (typeof tokenAcquisitionCodes)[number];
 
 /**
  * The customer's tenant did not issue a usable token to the platform app. `aadstsCode` is
@@ -228,15 +234,7 @@ export class TokenAcquisitionError extends CrossTenantError {
 }
 
 /** Codes of {@link ResourceAccessError}. */
-export type ResourceAccessCode =
-  | "TOKEN_REJECTED"
-  | "ROLE_MISSING"
-  | "TENANT_MISMATCH"
-  | "CUSTOM_SUBDOMAIN_REQUIRED"
-  | "NETWORK_ACCESS_DENIED"
-  | "PUBLIC_ACCESS_DISABLED"
-  | "KEY_AUTH_DISABLED"
-  | "DEPLOYMENT_NOT_FOUND";
+export type ResourceAccessCode = (typeof resourceAccessCodes)[number];
 
 /** The customer's Azure OpenAI resource refused the call. */
 export class ResourceAccessError extends CrossTenantError {

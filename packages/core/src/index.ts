@@ -54,6 +54,7 @@ export {
   ConfigurationError,
   ContentFilterError,
   CrossTenantError,
+  crossTenantErrorCodes,
   EndpointValidationError,
   OperationCancelledError,
   RateLimitError,
