@@ -11,6 +11,12 @@
  *   endpoint is used.
  * - `deployment`: each deployment the platform uses exists on the resource.
  * - `local-auth-disabled`: key-based authentication is disabled (recommended).
+ *
+ * @example
+ * ```ts
+ * import { checklistItemIds } from "@crosstenant/core";
+ * checklistItemIds.indexOf("app-consent"); // 2: consent comes before the role assignment
+ * ```
  */
 export const checklistItemIds = Object.freeze([
   "tenant",
@@ -26,7 +32,15 @@ export const checklistItemIds = Object.freeze([
 /** The id of one checklist step; see {@link checklistItemIds}. */
 export type ChecklistItemId = (typeof checklistItemIds)[number];
 
-/** Who acts on a checklist step: the platform operator or the customer's Azure admin. */
+/**
+ * Who acts on a checklist step: the platform operator or the customer's Azure admin.
+ *
+ * @example
+ * ```ts
+ * import { checklistItemOwners } from "@crosstenant/core";
+ * checklistItemOwners["role-assignment"]; // "customer"
+ * ```
+ */
 export const checklistItemOwners: Readonly<Record<ChecklistItemId, "platform" | "customer">> =
   Object.freeze({
     tenant: "platform",

@@ -190,6 +190,16 @@ export type EndpointValidationCode = Extract<CrossTenantErrorCode, `ENDPOINT_${s
 /**
  * An endpoint URL is not exactly an Azure OpenAI resource of the expected cloud. The message
  * shows the endpoint to use instead where one can be derived.
+ *
+ * @example
+ * ```ts
+ * import { EndpointValidationError, parseEndpoint } from "@crosstenant/core";
+ * try {
+ *   parseEndpoint("https://eastus.api.cognitive.microsoft.com");
+ * } catch (error) {
+ *   if (error instanceof EndpointValidationError) console.error(error.code, error.suggestion);
+ * }
+ * ```
  */
 export class EndpointValidationError extends CrossTenantError {
   override name = "EndpointValidationError";
@@ -213,6 +223,18 @@ export type TokenAcquisitionCode = (typeof tokenAcquisitionCodes)[number];
 /**
  * The customer's tenant did not issue a usable token to the platform app. `aadstsCode` is
  * Entra ID's numeric error code when the service returned one.
+ *
+ * @example
+ * ```ts
+ * import { TokenAcquisitionError } from "@crosstenant/core";
+ * try {
+ *   await app.getToken(tenantId);
+ * } catch (error) {
+ *   if (error instanceof TokenAcquisitionError && error.code === "CONSENT_MISSING") {
+ *     console.error(`ask the admin of ${error.tenantId} to consent: ${error.message}`);
+ *   }
+ * }
+ * ```
  */
 export class TokenAcquisitionError extends CrossTenantError {
   override name = "TokenAcquisitionError";
@@ -236,13 +258,33 @@ export class TokenAcquisitionError extends CrossTenantError {
 /** Codes of {@link ResourceAccessError}. */
 export type ResourceAccessCode = (typeof resourceAccessCodes)[number];
 
-/** The customer's Azure OpenAI resource refused the call. */
+/** The customer's Azure OpenAI resource refused the call. *
+ * @example
+ * ```ts
+ * import { ResourceAccessError } from "@crosstenant/core";
+ * try {
+ *   await model.invoke("hello");
+ * } catch (error) {
+ *   if (error instanceof ResourceAccessError) console.error(error.code, error.checklistItem);
+ * }
+ * ```
+ */
 export class ResourceAccessError extends CrossTenantError {
   override name = "ResourceAccessError";
   declare readonly code: ResourceAccessCode;
 }
 
-/** The resource throttled the call. `retryAfterMs` is the delay it asked for, when it gave one. */
+/** The resource throttled the call. `retryAfterMs` is the delay it asked for, when it gave one. *
+ * @example
+ * ```ts
+ * import { RateLimitError } from "@crosstenant/core";
+ * try {
+ *   await model.invoke("hello");
+ * } catch (error) {
+ *   if (error instanceof RateLimitError) await new Promise((r) => setTimeout(r, error.retryAfterMs ?? 1000));
+ * }
+ * ```
+ */
 export class RateLimitError extends CrossTenantError {
   override name = "RateLimitError";
   declare readonly code: "RATE_LIMITED";
@@ -261,7 +303,13 @@ export class RateLimitError extends CrossTenantError {
   }
 }
 
-/** The prompt (or the completion) was blocked by the resource's content filter. */
+/** The prompt (or the completion) was blocked by the resource's content filter. *
+ * @example
+ * ```ts
+ * import { ContentFilterError } from "@crosstenant/core";
+ * const filtered = (error: unknown) => error instanceof ContentFilterError;
+ * ```
+ */
 export class ContentFilterError extends CrossTenantError {
   override name = "ContentFilterError";
   declare readonly code: "CONTENT_FILTERED";
@@ -271,7 +319,16 @@ export class ContentFilterError extends CrossTenantError {
   }
 }
 
-/** An operation stopped early: the caller aborted it, it ran past its timeout, or the app was closed. */
+/** An operation stopped early: the caller aborted it, it ran past its timeout, or the app was closed. *
+ * @example
+ * ```ts
+ * import { OperationCancelledError } from "@crosstenant/core";
+ * const controller = new AbortController();
+ * const pending = app.getToken(tenantId, { abortSignal: controller.signal });
+ * controller.abort();
+ * await pending.catch((error) => error instanceof OperationCancelledError); // true, code "ABORTED"
+ * ```
+ */
 export class OperationCancelledError extends CrossTenantError {
   override name = "OperationCancelledError";
   declare readonly code: "ABORTED" | "TIMEOUT" | "CLOSED";

@@ -7,6 +7,12 @@ export interface BuiltInRole {
 /**
  * The role the platform app needs on a customer's Azure OpenAI resource, and nothing more: it
  * grants inference (chat completions, embeddings) and read access to the account.
+ *
+ * @example
+ * ```ts
+ * import { openAIUserRole } from "@crosstenant/core";
+ * const command = `az role assignment create --assignee <app id> --role ${openAIUserRole.id} --scope <resource id>`;
+ * ```
  */
 export const openAIUserRole: BuiltInRole = Object.freeze({
   name: "Cognitive Services OpenAI User",
@@ -16,6 +22,12 @@ export const openAIUserRole: BuiltInRole = Object.freeze({
 /**
  * Roles often assigned by mistake. None of the first three grants inference; all of them grant
  * more management rights than the platform needs.
+ *
+ * @example
+ * ```ts
+ * import { broaderRoles } from "@crosstenant/core";
+ * const tooBroad = new Set(Object.values(broaderRoles).map((role) => role.id));
+ * ```
  */
 export const broaderRoles = Object.freeze({
   owner: Object.freeze({ name: "Owner", id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" }),
