@@ -1,12 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { openAIUserRole } from "@crosstenant/core";
 import { verifyAccessToken } from "./access-token.js";
-import {
-  type ChatHook,
-  type ChatHookReply,
-  withContent,
-  withStreamedContent,
-} from "./chat-hooks.js";
+import type { ChatHook, ChatHookReply } from "./chat-hooks.js";
 import { cognitiveServicesAudience } from "./entra.js";
 import {
   json,
@@ -269,13 +264,14 @@ export async function handleAzureOpenAI(
     }
 
     facts.decision = "allowed";
+    // A hook's text replaces the rule-based reply inside the engine, so usage, stop and the
+    // token limit apply to it and no tool call is left beside it.
+    const replyOptions = hooked ? { content: hooked.content } : {};
     if (stream) {
-      const chunks = createChatCompletionChunks(body, replyContext);
-      const events = hooked ? withStreamedContent(chunks, hooked.content) : chunks;
+      const events = createChatCompletionChunks(body, replyContext, replyOptions);
       return { status: 200, headers, events };
     }
-    const completion = createChatCompletion(body, replyContext);
-    return json(200, hooked ? withContent(completion, hooked.content) : completion, headers);
+    return json(200, createChatCompletion(body, replyContext, replyOptions), headers);
   } catch (error) {
     if (error instanceof ReplyEngineError)
       return deny(json(error.status, error.body, headers), "InvalidRequest");

@@ -60,38 +60,3 @@ export type ChatHook = (
   request: ChatHookRequest,
   context: ChatHookContext,
 ) => ChatHookReply | undefined;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-
-interface CompletionLike {
-  choices: { message: { content: string | null } }[];
-}
-
-/** Puts a hook's text in a non-streamed reply (first choice). */
-export function withContent<T>(completion: T, content: string): T {
-  const copy = structuredClone(completion) as Mutable<T> & CompletionLike;
-  const first = copy.choices[0];
-  if (first) first.message.content = content;
-  return copy as T;
-}
-
-interface ChunkLike {
-  choices: { delta: { content?: string | null } }[];
-}
-
-/**
- * Puts a hook's text in a streamed reply: the first chunk that carries text carries all of it,
- * later text deltas are emptied, so every other chunk (role, finish, usage) stays as made.
- */
-export function withStreamedContent<T>(chunks: readonly T[], content: string): T[] {
-  let placed = false;
-  return chunks.map((chunk) => {
-    const copy = structuredClone(chunk) as Mutable<T> & ChunkLike;
-    for (const choice of copy.choices) {
-      if (typeof choice.delta.content !== "string") continue;
-      choice.delta.content = placed ? "" : content;
-      placed = true;
-    }
-    return copy as T;
-  });
-}

@@ -147,6 +147,33 @@ describe("successful calls", () => {
     }
   });
 
+  it("answers a hook's text in place of a tool call the prompt would have made", async () => {
+    const removeHook = session.mock.onChat(() => ({ content: "no tools today" }));
+    try {
+      const completion = await client().chat.completions.create({
+        ...hello,
+        messages: [{ role: "user", content: "use get_weather for 'Paris'" }],
+        tools: [
+          {
+            type: "function",
+            function: {
+              name: "get_weather",
+              parameters: { type: "object", properties: { city: { type: "string" } } },
+            },
+          },
+        ],
+      });
+
+      const choice = completion.choices[0];
+      expect(choice?.message.content).toBe("no tools today");
+      expect(choice?.message.tool_calls ?? []).toEqual([]);
+      expect(choice?.finish_reason).toBe("stop");
+      expect(completion.usage?.completion_tokens).toBe(3);
+    } finally {
+      removeHook();
+    }
+  });
+
   it("ends a filtered completion with finish_reason content_filter and status 200", async () => {
     const completion = await client().chat.completions.create({
       ...hello,
