@@ -35,16 +35,7 @@ export function chatSetup(options: ChatModelOptions): ChatSetup {
   assertModelAllowed(app, binding, deployment);
   if ((options as { useResponsesApi?: unknown }).useResponsesApi) throw responsesRefusal(binding);
 
-  const tenant = createTenantClient({
-    app,
-    binding,
-    deployment,
-    apiSurface: options.apiSurface,
-    timeoutInMs: options.timeout,
-    maxRetries: options.maxRetries,
-    initialRetryDelayInMs: options.initialRetryDelayInMs,
-    maxRetryDelayInMs: options.maxRetryDelayInMs,
-  });
+  const tenant = createTenantClient({ ...options, timeoutInMs: options.timeout });
   const passThrough: Record<string, unknown> = {};
   for (const key of passThroughKeys)
     if (options[key] !== undefined) passThrough[key] = options[key];

@@ -55,16 +55,7 @@ export class TenantEmbeddings extends AzureOpenAIEmbeddings {
   constructor(options: EmbeddingsOptions) {
     const { app, binding, deployment } = options;
     assertModelAllowed(app, binding, deployment);
-    const tenant = createTenantClient({
-      app,
-      binding,
-      deployment,
-      apiSurface: options.apiSurface,
-      timeoutInMs: options.timeout,
-      maxRetries: options.maxRetries,
-      initialRetryDelayInMs: options.initialRetryDelayInMs,
-      maxRetryDelayInMs: options.maxRetryDelayInMs,
-    });
+    const tenant = createTenantClient({ ...options, timeoutInMs: options.timeout });
 
     // AzureOpenAIEmbeddings has no endpoint field (only an instance name or base path) and
     // defaults the body's model to text-embedding-ada-002; both are replaced below.
