@@ -25,6 +25,7 @@ const isLocalhostName = (hostname: string) =>
  * `fetch`, trusting the public roots. For a defined cloud with a private CA (the mock), it trusts
  * that CA only, and, when the cloud allows loopback, resolves `*.localhost` names to 127.0.0.1 as
  * RFC 6761 asks, so per-resource host names work without DNS. Certificate verification stays on.
+ * Every call for the same cloud returns the same fetch, so callers share its connection pool.
  *
  * @example
  * ```ts
@@ -37,7 +38,24 @@ export function createCloudFetch(
   options: CloudFetchOptions = {},
 ): typeof globalThis.fetch {
   if (!cloud.caPem && !cloud.allowLoopback && !options.localAddress) return globalThis.fetch;
+  if (options.localAddress) return dispatchingFetch(cloud, options.localAddress);
 
+  let shared = sharedFetches.get(cloud);
+  if (!shared) {
+    shared = dispatchingFetch(cloud, undefined);
+    sharedFetches.set(cloud, shared);
+  }
+  return shared;
+}
+
+// One transport (connection pool, TLS sessions) per defined cloud, shared by every caller: the
+// token-free probes, every tenant's models and the mock's own fetch.
+const sharedFetches = new WeakMap<CloudDefinition, typeof globalThis.fetch>();
+
+function dispatchingFetch(
+  cloud: CloudDefinition,
+  localAddress: string | undefined,
+): typeof globalThis.fetch {
   const lookup = (hostname: string, lookupOptions: { all?: boolean }, callback: LookupCallback) => {
     if (cloud.allowLoopback && isLocalhostName(hostname)) {
       if (lookupOptions.all) callback(null, [{ address: "127.0.0.1", family: 4 }]);
@@ -49,7 +67,7 @@ export function createCloudFetch(
   // undici reads localAddress from the Agent options and passes it to connect itself, overriding
   // any connect.localAddress with null.
   const dispatcher = new Agent({
-    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    ...(localAddress ? { localAddress } : {}),
     connect: {
       ...(cloud.caPem ? { ca: cloud.caPem } : {}),
       lookup: lookup as never,

@@ -1,9 +1,4 @@
-import {
-  type CloudDefinition,
-  createCloudFetch,
-  type PlatformApp,
-  type TenantBinding,
-} from "@crosstenant/core";
+import { createCloudFetch, type PlatformApp, type TenantBinding } from "@crosstenant/core";
 import { type ClientOptions, getHeadersWithUserAgent, OpenAIClient } from "@langchain/openai";
 import {
   type ResolvedRetryOptions,
@@ -36,19 +31,6 @@ export interface TenantClient {
   /** `app.tokenProvider(tenantId)`: what LangChain is given as `azureADTokenProvider`. */
   readonly getToken: () => Promise<string>;
   readonly retry: ResolvedRetryOptions;
-}
-
-// One transport (connection pool, TLS sessions) per cloud, shared by every tenant of that cloud;
-// for the built-in clouds it is the global fetch anyway.
-const cloudFetches = new WeakMap<CloudDefinition, typeof globalThis.fetch>();
-
-function cloudFetchFor(cloud: CloudDefinition): typeof globalThis.fetch {
-  let cloudFetch = cloudFetches.get(cloud);
-  if (!cloudFetch) {
-    cloudFetch = createCloudFetch(cloud);
-    cloudFetches.set(cloud, cloudFetch);
-  }
-  return cloudFetch;
 }
 
 /** Base URL of a deployment on a surface; the endpoint is an origin without a trailing slash. */
@@ -96,7 +78,7 @@ export function createTenantClient(options: TenantClientOptions): TenantClient {
     getToken: async (abortSignal) =>
       (await app.getToken(binding.tenantId, abortSignal ? { abortSignal } : {})).token,
     invalidateToken: () => app.invalidate(binding.tenantId),
-    fetch: cloudFetchFor(binding.cloud),
+    fetch: createCloudFetch(binding.cloud),
     retry,
     timeoutInMs: options.timeoutInMs,
   });
